@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that kzgd's build, tests and service need (only
+# those missing), then configures and builds into build/. Idempotent: a second
+# run installs nothing and rebuilds only what changed.
+#   BUILD_DIR (default build), BUILD_TYPE (default Release), CXX/CC as usual.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+    build-essential cmake g++ clang make pkg-config git ca-certificates openssl
+    npm
+    libgtest-dev libgmock-dev libbenchmark-dev
+    libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    # npm may come from Node.js' own installer rather than Debian.
+    if [[ $p == npm ]] && command -v npm >/dev/null 2>&1; then continue; fi
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "bootstrap: installing ${missing[*]}"
+    SUDO=""
+    [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -q
+    $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+BUILD_DIR=${BUILD_DIR:-build}
+BUILD_TYPE=${BUILD_TYPE:-Release}
+JOBS=${JOBS:-$(nproc)}
+cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" ${CMAKE_ARGS:-}
+cmake --build "$BUILD_DIR" -j "$JOBS"

@@ -1,0 +1,87 @@
+#include <fstream>
+#include <sstream>
+
+#include "context/context_impl.hpp"
+#include "core/roots.hpp"
+#include "kzg/codec.hpp"
+
+namespace kzg {
+
+namespace detail {
+
+Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, const ContextOptions& options) {
+    auto impl = std::make_unique<ContextImpl>();
+    impl->options = options;
+    impl->sha256 = s.sha256;
+    impl->g1_lagrange_brp = std::move(s.g1_lagrange);
+    core::bit_reversal_permutation(std::span<blst_p1_affine>(impl->g1_lagrange_brp));
+    impl->g1_monomial = std::move(s.g1_monomial);
+    impl->g2_monomial = std::move(s.g2_monomial);
+    blst_p2_from_affine(&impl->g2_s, &impl->g2_monomial[1]);
+    impl->roots_brp = core::compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB);
+    core::bit_reversal_permutation(std::span<core::Fr>(impl->roots_brp));
+    if (auto err = eip7594::build_tables(impl->eip7594, impl->g1_monomial)) return *err;
+    return impl;
+}
+
+}  // namespace detail
+
+Context::Context(std::unique_ptr<detail::ContextImpl> impl) : impl_(std::move(impl)) {}
+Context::~Context() = default;
+
+Result<std::shared_ptr<const Context>> Context::build(std::unique_ptr<detail::ContextImpl> impl) {
+    try {
+        return std::shared_ptr<const Context>(new Context(std::move(impl)));
+    } catch (const std::bad_alloc&) {
+        return Error{ErrorCode::kInternal, "out of memory while building the context"};
+    }
+}
+
+namespace {
+
+Result<std::unique_ptr<detail::ContextImpl>> impl_from(Result<setup::TrustedSetup> s, const ContextOptions& options) {
+    if (!s) return s.error();
+    try {
+        return detail::make_context_impl(std::move(s).value(), options);
+    } catch (const std::bad_alloc&) {
+        return Error{ErrorCode::kInternal, "out of memory while building the context"};
+    }
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Context>> Context::mainnet(const ContextOptions& options) {
+    auto impl = impl_from(setup::deserialize_binary(setup::embedded_mainnet_binary()), options);
+    if (!impl) return impl.error();
+    return build(std::move(impl).value());
+}
+
+Result<std::shared_ptr<const Context>> Context::from_text(std::string_view text, const ContextOptions& options) {
+    auto impl = impl_from(setup::parse_text_setup(text), options);
+    if (!impl) return impl.error();
+    return build(std::move(impl).value());
+}
+
+Result<std::shared_ptr<const Context>> Context::from_json(std::string_view json, const ContextOptions& options) {
+    auto impl = impl_from(setup::parse_json_setup(json), options);
+    if (!impl) return impl.error();
+    return build(std::move(impl).value());
+}
+
+Result<std::shared_ptr<const Context>> Context::from_file(const std::string& path, const ContextOptions& options) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Error{ErrorCode::kIo, path + ": cannot open"};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    if (in.bad()) return Error{ErrorCode::kIo, path + ": read error"};
+    const std::string text = ss.str();
+    const auto first = text.find_first_not_of(" \t\r\n");
+    auto ctx = (first != std::string::npos && text[first] == '{') ? from_json(text, options) : from_text(text, options);
+    if (!ctx) return Error{ctx.code(), path + ": " + ctx.message()};
+    return ctx;
+}
+
+const std::array<std::uint8_t, 32>& Context::setup_sha256() const { return impl_->sha256; }
+std::string Context::setup_sha256_hex() const { return hex_encode(std::span<const std::uint8_t>(impl_->sha256), false); }
+
+}  // namespace kzg

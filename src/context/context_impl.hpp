@@ -1,0 +1,39 @@
+// What a Context holds: the validated setup in the forms the algorithms use,
+// and every table derived from it. Built once, immutable afterwards.
+#pragma once
+
+#include <blst.h>
+
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "core/fft.hpp"
+#include "core/fr.hpp"
+#include "eip7594/tables.hpp"
+#include "kzg/kzg.hpp"
+#include "setup/trusted_setup.hpp"
+
+namespace kzg::detail {
+
+struct ContextImpl {
+    ContextOptions options;
+    std::array<std::uint8_t, 32> sha256{};
+
+    // Spec KZG_SETUP_G1_LAGRANGE: bit_reversal_permutation of the file's order.
+    std::vector<blst_p1_affine> g1_lagrange_brp;
+    std::vector<blst_p1_affine> g1_monomial;   // [s^i]G1, i < 4096
+    std::vector<blst_p2_affine> g2_monomial;   // [s^i]G2, i <= 64
+    blst_p2 g2_s;                              // [s]G2, projective
+
+    // Spec bit_reversal_permutation(compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB)).
+    std::vector<core::Fr> roots_brp;
+
+    // EIP-7594 tables (FFT domain of the extended blob, FK20 setup vectors, ...).
+    eip7594::Tables eip7594;
+};
+
+// Fills the derived fields from a validated setup.
+Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, const ContextOptions& options);
+
+}  // namespace kzg::detail

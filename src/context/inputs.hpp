@@ -1,0 +1,45 @@
+// Decoding of untrusted inputs with errors that name the input, shared by
+// every EIP: "commitments[3]: is not in the prime-order subgroup".
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "core/fr.hpp"
+#include "core/g1.hpp"
+#include "kzg/kzg.hpp"
+
+namespace kzg::detail {
+
+inline Error invalid(std::string msg) { return Error{ErrorCode::kInvalidInput, std::move(msg)}; }
+
+inline std::string indexed(std::string_view field, std::size_t i) {
+    return std::string(field) + "[" + std::to_string(i) + "]";
+}
+
+// Spec bytes_to_kzg_commitment / bytes_to_kzg_proof (validate_kzg_g1).
+inline std::optional<Error> decode_g1(blst_p1& out, const Bytes48& in, std::string_view field) {
+    const core::PointStatus st = core::g1_decode(out, in.data());
+    if (st == core::PointStatus::kOk) return std::nullopt;
+    return invalid(std::string(field) + ": " + core::point_status_text(st));
+}
+
+// Spec bytes_to_bls_field.
+inline std::optional<Error> decode_fr(core::Fr& out, const std::uint8_t* in, std::string_view field) {
+    if (core::fr_from_bytes(out, in)) return std::nullopt;
+    return invalid(std::string(field) + ": not a canonical field element (>= BLS modulus)");
+}
+
+// Spec blob_to_polynomial into out (FIELD_ELEMENTS_PER_BLOB elements).
+inline std::optional<Error> blob_to_polynomial(std::span<core::Fr> out, const Blob& blob, std::string_view field) {
+    for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++) {
+        if (!core::fr_from_bytes(out[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT))
+            return invalid(std::string(field) + ": field element " + std::to_string(i) +
+                           " is not canonical (>= BLS modulus)");
+    }
+    return std::nullopt;
+}
+
+}  // namespace kzg::detail

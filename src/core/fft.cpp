@@ -1,0 +1,69 @@
+#include "core/fft.hpp"
+
+#include <cassert>
+
+#include "core/g1.hpp"
+#include "core/roots.hpp"
+
+namespace kzg::core {
+
+FftDomain::FftDomain(std::size_t size) : n(size), roots(compute_roots_of_unity(size)), inv_roots(size) {
+    inv_roots[0] = fr_one();
+    for (std::size_t i = 1; i < n; i++) inv_roots[i] = roots[n - i];
+}
+
+namespace {
+
+struct FrOps {
+    using T = Fr;
+    static void butterfly(Fr& a, Fr& b, const Fr& w, bool w_is_one) {
+        const Fr t = w_is_one ? b : fr_mul(b, w);
+        b = fr_sub(a, t);
+        a = fr_add(a, t);
+    }
+};
+
+struct G1Ops {
+    using T = blst_p1;
+    static void butterfly(blst_p1& a, blst_p1& b, const Fr& w, bool w_is_one) {
+        const blst_p1 t = w_is_one ? b : g1_mul(b, w);
+        b = g1_sub(a, t);
+        a = g1_add(a, t);
+    }
+};
+
+template <class Ops>
+void fft_in_place(std::span<typename Ops::T> a, const std::vector<Fr>& roots, std::size_t n) {
+    const std::size_t m = a.size();
+    assert(is_power_of_two(m) && n % m == 0);
+    bit_reversal_permutation(a);
+    for (std::size_t len = 2; len <= m; len <<= 1) {
+        const std::size_t half = len / 2;
+        const std::size_t stride = n / len;
+        for (std::size_t start = 0; start < m; start += len) {
+            for (std::size_t j = 0; j < half; j++) {
+                Ops::butterfly(a[start + j], a[start + j + half], roots[j * stride], j == 0);
+            }
+        }
+    }
+}
+
+}  // namespace
+
+void fr_fft(std::span<Fr> data, const FftDomain& d) { fft_in_place<FrOps>(data, d.roots, d.n); }
+
+void fr_ifft(std::span<Fr> data, const FftDomain& d) {
+    fft_in_place<FrOps>(data, d.inv_roots, d.n);
+    const Fr inv_m = fr_inv(fr_from_u64(data.size()));
+    for (auto& x : data) x = fr_mul(x, inv_m);
+}
+
+void g1_fft(std::span<blst_p1> data, const FftDomain& d) { fft_in_place<G1Ops>(data, d.roots, d.n); }
+
+void g1_ifft(std::span<blst_p1> data, const FftDomain& d) {
+    fft_in_place<G1Ops>(data, d.inv_roots, d.n);
+    const Fr inv_m = fr_inv(fr_from_u64(data.size()));
+    for (auto& x : data) x = g1_mul(x, inv_m);
+}
+
+}  // namespace kzg::core

@@ -1,0 +1,29 @@
+// Radix-2 FFTs over Fr and G1 on a power-of-two domain of roots of unity.
+#pragma once
+
+#include <blst.h>
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "core/fr.hpp"
+
+namespace kzg::core {
+
+// Precomputed roots for FFTs of any power-of-two size m dividing n.
+struct FftDomain {
+    explicit FftDomain(std::size_t n);
+    std::size_t n;
+    std::vector<Fr> roots;      // w^i,  i in [0, n)
+    std::vector<Fr> inv_roots;  // w^-i, i in [0, n)
+};
+
+// In place. Forward: coefficients -> evaluations at w_m^i (natural order),
+// where w_m = w^(n/m) and m = data.size(). Inverse: the reverse, scaled by 1/m.
+void fr_fft(std::span<Fr> data, const FftDomain& d);
+void fr_ifft(std::span<Fr> data, const FftDomain& d);
+void g1_fft(std::span<blst_p1> data, const FftDomain& d);
+void g1_ifft(std::span<blst_p1> data, const FftDomain& d);
+
+}  // namespace kzg::core

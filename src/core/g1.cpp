@@ -1,0 +1,155 @@
+#include "core/g1.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace kzg::core {
+
+const char* point_status_text(PointStatus s) {
+    switch (s) {
+        case PointStatus::kOk: return "valid";
+        case PointStatus::kBadEncoding: return "is not a valid compressed point on the curve";
+        case PointStatus::kNotInSubgroup: return "is not in the prime-order subgroup";
+    }
+    return "is invalid";
+}
+
+static bool is_compressed_infinity(const std::uint8_t* in, std::size_t n) {
+    if (in[0] != 0xc0) return false;
+    for (std::size_t i = 1; i < n; i++)
+        if (in[i] != 0) return false;
+    return true;
+}
+
+PointStatus g1_decode_affine(blst_p1_affine& out, const std::uint8_t in[48]) {
+    if (is_compressed_infinity(in, 48)) {
+        std::memset(&out, 0, sizeof out);
+        return PointStatus::kOk;
+    }
+    if (blst_p1_uncompress(&out, in) != BLST_SUCCESS) return PointStatus::kBadEncoding;
+    if (!blst_p1_affine_in_g1(&out)) return PointStatus::kNotInSubgroup;
+    return PointStatus::kOk;
+}
+
+PointStatus g1_decode(blst_p1& out, const std::uint8_t in[48]) {
+    if (is_compressed_infinity(in, 48)) {
+        out = g1_identity();
+        return PointStatus::kOk;
+    }
+    blst_p1_affine a;
+    if (blst_p1_uncompress(&a, in) != BLST_SUCCESS) return PointStatus::kBadEncoding;
+    blst_p1_from_affine(&out, &a);
+    if (!blst_p1_in_g1(&out)) return PointStatus::kNotInSubgroup;
+    return PointStatus::kOk;
+}
+
+PointStatus g2_decode(blst_p2_affine& out, const std::uint8_t in[96]) {
+    if (blst_p2_uncompress(&out, in) != BLST_SUCCESS) return PointStatus::kBadEncoding;
+    if (!blst_p2_affine_in_g2(&out)) return PointStatus::kNotInSubgroup;
+    return PointStatus::kOk;
+}
+
+const blst_p1& g1_generator() { return *blst_p1_generator(); }
+const blst_p2& g2_generator() { return *blst_p2_generator(); }
+const blst_p1& g1_identity() {
+    static const blst_p1 identity = [] {
+        blst_p1 p;
+        std::memset(&p, 0, sizeof p);
+        return p;
+    }();
+    return identity;
+}
+
+blst_p1 g1_mul(const blst_p1& p, const Fr& s) {
+    blst_scalar sc;
+    blst_scalar_from_fr(&sc, &s);
+    blst_p1 r;
+    blst_p1_mult(&r, &p, sc.b, 255);
+    return r;
+}
+
+blst_p2 g2_mul(const blst_p2& p, const Fr& s) {
+    blst_scalar sc;
+    blst_scalar_from_fr(&sc, &s);
+    blst_p2 r;
+    blst_p2_mult(&r, &p, sc.b, 255);
+    return r;
+}
+
+// Below this many terms a plain double-and-add loop beats Pippenger's set-up
+// (and blst's Pippenger needs at least 2 points).
+static constexpr std::size_t kPippengerThreshold = 8;
+
+static blst_p1 pippenger(const blst_p1_affine* points, const blst_scalar* scalars, std::size_t n) {
+    std::vector<limb_t> scratch(blst_p1s_mult_pippenger_scratch_sizeof(n) / sizeof(limb_t) + 1);
+    const blst_p1_affine* pts[2] = {points, nullptr};
+    const byte* scs[2] = {reinterpret_cast<const byte*>(scalars), nullptr};
+    blst_p1 out;
+    blst_p1s_mult_pippenger(&out, pts, n, scs, 255, scratch.data());
+    return out;
+}
+
+blst_p1 g1_lincomb_affine(std::span<const blst_p1_affine> points, std::span<const Fr> scalars) {
+    const std::size_t n = points.size();
+    if (n < kPippengerThreshold) {
+        blst_p1 acc = g1_identity();
+        for (std::size_t i = 0; i < n; i++) {
+            blst_p1 p;
+            blst_p1_from_affine(&p, &points[i]);
+            acc = g1_add(acc, g1_mul(p, scalars[i]));
+        }
+        return acc;
+    }
+    std::vector<blst_scalar> sc(n);
+    for (std::size_t i = 0; i < n; i++) blst_scalar_from_fr(&sc[i], &scalars[i]);
+    return pippenger(points.data(), sc.data(), n);
+}
+
+blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars) {
+    const std::size_t n = points.size();
+    std::vector<blst_p1> kept;
+    std::vector<blst_scalar> sc;
+    kept.reserve(n);
+    sc.reserve(n);
+    for (std::size_t i = 0; i < n; i++) {
+        if (blst_p1_is_inf(&points[i])) continue;
+        kept.push_back(points[i]);
+        blst_scalar s;
+        blst_scalar_from_fr(&s, &scalars[i]);
+        sc.push_back(s);
+    }
+    if (kept.size() < kPippengerThreshold) {
+        blst_p1 acc = g1_identity();
+        for (std::size_t i = 0; i < kept.size(); i++) {
+            blst_p1 r;
+            blst_p1_mult(&r, &kept[i], sc[i].b, 255);
+            acc = g1_add(acc, r);
+        }
+        return acc;
+    }
+    std::vector<blst_p1_affine> affine(kept.size());
+    const blst_p1* arg[2] = {kept.data(), nullptr};
+    blst_p1s_to_affine(affine.data(), arg, kept.size());
+    return pippenger(affine.data(), sc.data(), kept.size());
+}
+
+bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, const blst_p2& b2) {
+    // e(a1, a2) * e(-b1, b2) == 1, with a single final exponentiation.
+    blst_p1 b1_neg = b1;
+    blst_p1_cneg(&b1_neg, true);
+    blst_p1_affine aa1, bb1;
+    blst_p2_affine aa2, bb2;
+    blst_p1_to_affine(&aa1, &a1);
+    blst_p1_to_affine(&bb1, &b1_neg);
+    blst_p2_to_affine(&aa2, &a2);
+    blst_p2_to_affine(&bb2, &b2);
+    blst_fp12 loop0, loop1, gt;
+    blst_miller_loop(&loop0, &aa2, &aa1);
+    blst_miller_loop(&loop1, &bb2, &bb1);
+    blst_fp12_mul(&gt, &loop0, &loop1);
+    blst_final_exp(&gt, &gt);
+    return blst_fp12_is_one(&gt);
+}
+
+}  // namespace kzg::core

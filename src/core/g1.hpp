@@ -1,0 +1,55 @@
+// G1/G2 helpers over blst: decoding with the spec's validation, encoding,
+// scalar multiplication, linear combinations, and the pairing check.
+#pragma once
+
+#include <blst.h>
+
+#include <cstdint>
+#include <span>
+
+#include "core/fr.hpp"
+
+namespace kzg::core {
+
+enum class PointStatus {
+    kOk,
+    kBadEncoding,   // not a valid compressed encoding, or x is not on the curve
+    kNotInSubgroup, // on the curve but outside the prime-order subgroup
+};
+
+const char* point_status_text(PointStatus s);
+
+// Spec validate_kzg_g1 / bytes_to_kzg_commitment: the compressed point at
+// infinity is accepted, any other point must decode and lie in G1.
+PointStatus g1_decode(blst_p1& out, const std::uint8_t in[48]);
+// Same for compressed G2 points (trusted-setup loading).
+PointStatus g2_decode(blst_p2_affine& out, const std::uint8_t in[96]);
+PointStatus g1_decode_affine(blst_p1_affine& out, const std::uint8_t in[48]);
+
+inline void g1_encode(std::uint8_t out[48], const blst_p1& p) { blst_p1_compress(out, &p); }
+
+const blst_p1& g1_generator();
+const blst_p2& g2_generator();
+const blst_p1& g1_identity();
+
+blst_p1 g1_mul(const blst_p1& p, const Fr& s);
+blst_p2 g2_mul(const blst_p2& p, const Fr& s);
+inline blst_p1 g1_add(const blst_p1& a, const blst_p1& b) { blst_p1 r; blst_p1_add_or_double(&r, &a, &b); return r; }
+inline blst_p1 g1_sub(const blst_p1& a, const blst_p1& b) {
+    blst_p1 nb = b;
+    blst_p1_cneg(&nb, true);
+    return g1_add(a, nb);
+}
+inline bool g1_equal(const blst_p1& a, const blst_p1& b) { return blst_p1_is_equal(&a, &b); }
+
+// sum(scalars[i] * points[i]) over affine points that are never infinity
+// (trusted-setup bases): blst's Pippenger, or a simple loop for short inputs.
+blst_p1 g1_lincomb_affine(std::span<const blst_p1_affine> points, std::span<const Fr> scalars);
+// Same over arbitrary (possibly infinity) projective points: infinities are
+// filtered out before Pippenger, which does not handle them.
+blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars);
+
+// e(a1, a2) == e(b1, b2)
+bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, const blst_p2& b2);
+
+}  // namespace kzg::core

@@ -1,0 +1,101 @@
+// EIP-4844 public functions (consensus-specs deneb polynomial-commitments).
+#include <vector>
+
+#include "context/inputs.hpp"
+#include "eip4844/polynomial.hpp"
+
+namespace kzg {
+
+using core::Fr;
+using detail::decode_fr;
+using detail::decode_g1;
+using detail::indexed;
+using detail::invalid;
+
+Result<KZGCommitment> Context::blob_to_kzg_commitment(const Blob& blob) const {
+    std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
+    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    const blst_p1 c = core::g1_lincomb_affine(impl_->g1_lagrange_brp, poly);
+    KZGCommitment out;
+    core::g1_encode(out.data(), c);
+    return out;
+}
+
+Result<ProofAndY> Context::compute_kzg_proof(const Blob& blob, const Bytes32& z_bytes) const {
+    std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
+    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    Fr z, y;
+    if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
+    const blst_p1 proof = eip4844::compute_kzg_proof_impl(*impl_, poly, z, &y);
+    ProofAndY out;
+    core::g1_encode(out.proof.data(), proof);
+    core::fr_to_bytes(out.y.data(), y);
+    return out;
+}
+
+Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const Bytes48& commitment_bytes) const {
+    std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
+    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    blst_p1 commitment;
+    if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+    const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
+    const blst_p1 proof = eip4844::compute_kzg_proof_impl(*impl_, poly, z, nullptr);
+    KZGProof out;
+    core::g1_encode(out.data(), proof);
+    return out;
+}
+
+Result<bool> Context::verify_kzg_proof(const Bytes48& commitment_bytes, const Bytes32& z_bytes, const Bytes32& y_bytes,
+                                       const Bytes48& proof_bytes) const {
+    blst_p1 commitment, proof;
+    Fr z, y;
+    if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+    if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
+    if (auto e = decode_fr(y, y_bytes.data(), "y")) return *e;
+    if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
+    return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
+}
+
+Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const Bytes48& commitment_bytes,
+                                            const Bytes48& proof_bytes) const {
+    std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
+    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    blst_p1 commitment, proof;
+    if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+    if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
+    const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
+    const Fr y = eip4844::evaluate_polynomial_in_evaluation_form(*impl_, poly, z);
+    return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
+}
+
+Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, std::span<const Bytes48> commitments,
+                                                  std::span<const Bytes48> proofs) const {
+    const std::size_t n = blobs.size();
+    if (commitments.size() != n || proofs.size() != n) {
+        return invalid("lists differ in length: " + std::to_string(n) + " blobs, " +
+                       std::to_string(commitments.size()) + " commitments, " + std::to_string(proofs.size()) +
+                       " proofs");
+    }
+    if (n == 0) return true;
+
+    std::vector<blst_p1> cs(n), ps(n);
+    std::vector<Fr> zs(n), ys(n), poly(FIELD_ELEMENTS_PER_BLOB);
+    for (std::size_t i = 0; i < n; i++) {
+        if (auto e = decode_g1(cs[i], commitments[i], indexed("commitments", i))) return *e;
+        if (auto e = detail::blob_to_polynomial(poly, blobs[i], indexed("blobs", i))) return *e;
+        if (auto e = decode_g1(ps[i], proofs[i], indexed("proofs", i))) return *e;
+        zs[i] = eip4844::compute_challenge(blobs[i], commitments[i]);
+        ys[i] = eip4844::evaluate_polynomial_in_evaluation_form(*impl_, poly, zs[i]);
+    }
+    return eip4844::verify_kzg_proof_batch(*impl_, cs, zs, ys, ps);
+}
+
+Result<Bytes32> Context::compute_challenge(const Blob& blob, const Bytes48& commitment_bytes) const {
+    blst_p1 commitment;
+    if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+    Bytes32 out;
+    core::fr_to_bytes(out.data(), eip4844::compute_challenge(blob, commitment_bytes));
+    return out;
+}
+
+}  // namespace kzg

@@ -1,0 +1,129 @@
+#include "eip4844/polynomial.hpp"
+
+#include <cstring>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/sha256.hpp"
+
+namespace kzg::eip4844 {
+
+using core::Fr;
+
+// Spec FIAT_SHAMIR_PROTOCOL_DOMAIN and RANDOM_CHALLENGE_KZG_BATCH_DOMAIN.
+static constexpr char kFiatShamirDomain[] = "FSBLOBVERIFY_V1_";
+static constexpr char kBatchDomain[] = "RCKZGBATCH___V1_";
+
+static std::ptrdiff_t index_in_domain(const detail::ContextImpl& ctx, const Fr& z) {
+    for (std::size_t i = 0; i < ctx.roots_brp.size(); i++)
+        if (core::fr_equal(ctx.roots_brp[i], z)) return static_cast<std::ptrdiff_t>(i);
+    return -1;
+}
+
+Fr evaluate_polynomial_in_evaluation_form(const detail::ContextImpl& ctx, std::span<const Fr> poly, const Fr& z) {
+    const std::size_t n = FIELD_ELEMENTS_PER_BLOB;
+    if (auto i = index_in_domain(ctx, z); i >= 0) return poly[static_cast<std::size_t>(i)];
+
+    std::vector<Fr> inv(n);
+    for (std::size_t i = 0; i < n; i++) inv[i] = core::fr_sub(z, ctx.roots_brp[i]);
+    core::fr_batch_inverse(inv);  // z is off the domain: no zero
+    Fr sum = core::fr_zero();
+    for (std::size_t i = 0; i < n; i++)
+        sum = core::fr_add(sum, core::fr_mul(core::fr_mul(poly[i], ctx.roots_brp[i]), inv[i]));
+    // sum * (z^n - 1) / n
+    const Fr zn_minus_one = core::fr_sub(core::fr_pow(z, n), core::fr_one());
+    const Fr inv_width = core::fr_inv(core::fr_from_u64(n));
+    return core::fr_mul(core::fr_mul(sum, zn_minus_one), inv_width);
+}
+
+blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const Fr> poly, const Fr& z, Fr* y_out) {
+    const std::size_t n = FIELD_ELEMENTS_PER_BLOB;
+    const Fr y = evaluate_polynomial_in_evaluation_form(ctx, poly, z);
+    const std::ptrdiff_t m = index_in_domain(ctx, z);
+
+    // q_i = (p_i - y) / (w_i - z) off the point z itself.
+    std::vector<Fr> q(n), denom(n);
+    for (std::size_t i = 0; i < n; i++)
+        denom[i] = (static_cast<std::ptrdiff_t>(i) == m) ? core::fr_one() : core::fr_sub(ctx.roots_brp[i], z);
+    core::fr_batch_inverse(denom);
+    for (std::size_t i = 0; i < n; i++) q[i] = core::fr_mul(core::fr_sub(poly[i], y), denom[i]);
+
+    if (m >= 0) {
+        // Spec compute_quotient_eval_within_domain:
+        //   q_m = sum_{i != m} (p_i - y) * w_i / (z * (z - w_i))
+        std::vector<Fr> d(n);
+        for (std::size_t i = 0; i < n; i++)
+            d[i] = (static_cast<std::ptrdiff_t>(i) == static_cast<std::ptrdiff_t>(m))
+                       ? core::fr_one()
+                       : core::fr_mul(z, core::fr_sub(z, ctx.roots_brp[i]));
+        core::fr_batch_inverse(d);
+        Fr acc = core::fr_zero();
+        for (std::size_t i = 0; i < n; i++) {
+            if (static_cast<std::ptrdiff_t>(i) == m) continue;
+            acc = core::fr_add(acc, core::fr_mul(core::fr_mul(core::fr_sub(poly[i], y), ctx.roots_brp[i]), d[i]));
+        }
+        q[static_cast<std::size_t>(m)] = acc;
+    }
+    if (y_out) *y_out = y;
+    return core::g1_lincomb_affine(ctx.g1_lagrange_brp, q);
+}
+
+bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commitment, const Fr& z, const Fr& y,
+                           const blst_p1& proof) {
+    // e(P - [y]G1, G2) == e(proof, [s]G2 - [z]G2)
+    blst_p2 x_minus_z = core::g2_mul(core::g2_generator(), z);
+    blst_p2_cneg(&x_minus_z, true);
+    blst_p2_add_or_double(&x_minus_z, &ctx.g2_s, &x_minus_z);
+    const blst_p1 p_minus_y = core::g1_sub(commitment, core::g1_mul(core::g1_generator(), y));
+    return core::pairings_verify(p_minus_y, core::g2_generator(), proof, x_minus_z);
+}
+
+bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst_p1> commitments,
+                            std::span<const Fr> zs, std::span<const Fr> ys, std::span<const blst_p1> proofs) {
+    const std::size_t n = commitments.size();
+    // r = hash_to_bls_field(domain || u64(4096) || u64(n) || (C_i || z_i || y_i || proof_i)...)
+    std::vector<std::uint8_t> data(kBatchDomain, kBatchDomain + 16);
+    core::append_u64_be(data, FIELD_ELEMENTS_PER_BLOB);
+    core::append_u64_be(data, n);
+    for (std::size_t i = 0; i < n; i++) {
+        std::uint8_t buf[48];
+        core::g1_encode(buf, commitments[i]);
+        data.insert(data.end(), buf, buf + 48);
+        core::fr_to_bytes(buf, zs[i]);
+        data.insert(data.end(), buf, buf + 32);
+        core::fr_to_bytes(buf, ys[i]);
+        data.insert(data.end(), buf, buf + 32);
+        core::g1_encode(buf, proofs[i]);
+        data.insert(data.end(), buf, buf + 48);
+    }
+    const auto digest = core::sha256(data);
+    std::vector<Fr> r_powers(n), z_r(n);
+    core::fr_powers(r_powers, core::hash_to_bls_field(digest.data()));
+
+    std::vector<blst_p1> c_minus_y(n);
+    for (std::size_t i = 0; i < n; i++) {
+        c_minus_y[i] = core::g1_sub(commitments[i], core::g1_mul(core::g1_generator(), ys[i]));
+        z_r[i] = core::fr_mul(zs[i], r_powers[i]);
+    }
+    const blst_p1 proof_lincomb = core::g1_lincomb(proofs, r_powers);
+    const blst_p1 proof_z_lincomb = core::g1_lincomb(proofs, z_r);
+    const blst_p1 c_minus_y_lincomb = core::g1_lincomb(c_minus_y, r_powers);
+    const blst_p1 rhs = core::g1_add(c_minus_y_lincomb, proof_z_lincomb);
+    // e(sum r^i proof_i, [s]G2) == e(sum r^i (C_i - y_i + z_i proof_i), G2)
+    return core::pairings_verify(proof_lincomb, ctx.g2_s, rhs, core::g2_generator());
+}
+
+Fr compute_challenge(const Blob& blob, const Bytes48& commitment) {
+    std::vector<std::uint8_t> data;
+    data.reserve(16 + 16 + BYTES_PER_BLOB + BYTES_PER_COMMITMENT);
+    data.insert(data.end(), kFiatShamirDomain, kFiatShamirDomain + 16);
+    // The polynomial degree as a 16-byte big-endian integer.
+    core::append_u64_be(data, 0);
+    core::append_u64_be(data, FIELD_ELEMENTS_PER_BLOB);
+    core::append_bytes(data, blob);
+    core::append_bytes(data, commitment);
+    const auto digest = core::sha256(data);
+    return core::hash_to_bls_field(digest.data());
+}
+
+}  // namespace kzg::eip4844

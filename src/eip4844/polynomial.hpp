@@ -1,0 +1,31 @@
+// Polynomials in evaluation form over the blob domain (deneb spec helpers).
+#pragma once
+
+#include <span>
+
+#include "context/context_impl.hpp"
+#include "core/g1.hpp"
+
+namespace kzg::eip4844 {
+
+// Spec evaluate_polynomial_in_evaluation_form (barycentric formula).
+core::Fr evaluate_polynomial_in_evaluation_form(const detail::ContextImpl& ctx, std::span<const core::Fr> poly,
+                                                const core::Fr& z);
+
+// Spec compute_kzg_proof_impl: returns the proof, y in *y_out.
+blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const core::Fr> poly, const core::Fr& z,
+                               core::Fr* y_out);
+
+// Spec verify_kzg_proof_impl.
+bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commitment, const core::Fr& z,
+                           const core::Fr& y, const blst_p1& proof);
+
+// Spec verify_kzg_proof_batch (n >= 1).
+bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst_p1> commitments,
+                            std::span<const core::Fr> zs, std::span<const core::Fr> ys,
+                            std::span<const blst_p1> proofs);
+
+// Spec compute_challenge over the raw blob and commitment bytes.
+core::Fr compute_challenge(const Blob& blob, const Bytes48& commitment);
+
+}  // namespace kzg::eip4844
