@@ -11,6 +11,8 @@ PACKAGES=(
     npm
     libgtest-dev libgmock-dev libbenchmark-dev
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
+    libboost1.81-dev
+    python3 curl wrk
 )
 
 missing=()
