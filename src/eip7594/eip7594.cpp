@@ -1,17 +1,212 @@
-// Placeholder until the EIP-7594 implementation lands.
-#include "context/context_impl.hpp"
+// EIP-7594 public functions (consensus-specs fulu polynomial-commitments-sampling).
+//
+// Layout: this file validates and decodes the inputs (errors name the input);
+// cells.cpp (compute_cells), fk20.cpp (the 128 cell proofs at once),
+// recovery.cpp (recover_polynomialcoeff), verify.cpp (universal batch
+// verification), tables.cpp (FK20 setup vectors, built once per Context).
+//
+// Working memory per call (heap; no blob-sized data on the stack), besides the
+// returned cells (128 * 2048 B = 256 KiB) and proofs (128 * 48 B):
+//   compute_cells                  8192 Fr (256 KiB) + 4096 Fr (128 KiB)                  < 0.5 MiB
+//   compute_cells_and_kzg_proofs   the above + FK20: 8192 Fr scalars (256 KiB),
+//                                  2 * 128 G1 (36 KiB), Pippenger scratch (< 16 KiB)      < 1 MiB
+//   recover_cells(_and_kzg_proofs) decoded cells (<= 8192 Fr, 256 KiB), 3 * 8192 Fr
+//                                  (768 KiB) + batch-inverse scratch (256 KiB), then the
+//                                  compute_cells_and_kzg_proofs figures                 < 2 MiB
+//   verify_cell_kzg_proof_batch    per cell: 2048 B decoded cell, 144 B proof, 2 Fr,
+//                                  8 B commitment index, 2176 B of transcript, and the
+//                                  MSM temporaries (272 B): about 4.7 KiB per cell, i.e.
+//                                  about twice the input; plus a fixed 128 * 64 Fr
+//                                  (256 KiB) and, per distinct commitment, ~250 B.
+//   compute_verify_cell_kzg_proof_batch_challenge: the transcript (~2.2 KiB per cell).
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "context/inputs.hpp"
+#include "eip7594/internal.hpp"
 
 namespace kzg {
-namespace eip7594 {
-std::optional<Error> build_tables(Tables&, const std::vector<blst_p1_affine>&) { return std::nullopt; }
-}  // namespace eip7594
 
-static Error not_yet() { return Error{ErrorCode::kInternal, "EIP-7594 is not implemented yet"}; }
+using core::Fr;
+using detail::decode_g1;
+using detail::indexed;
+using detail::invalid;
 
-Result<std::vector<Cell>> Context::compute_cells(const Blob&) const { return not_yet(); }
-Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob&) const { return not_yet(); }
-Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std::uint64_t>, std::span<const Cell>) const { return not_yet(); }
-Result<std::vector<Cell>> Context::recover_cells(std::span<const std::uint64_t>, std::span<const Cell>) const { return not_yet(); }
-Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48>, std::span<const std::uint64_t>, std::span<const Cell>, std::span<const Bytes48>) const { return not_yet(); }
-Result<Bytes32> Context::compute_verify_cell_kzg_proof_batch_challenge(std::span<const Bytes48>, std::span<const std::uint64_t>, std::span<const std::uint64_t>, std::span<const Cell>, std::span<const Bytes48>) const { return not_yet(); }
+namespace {
+
+constexpr std::size_t kCellFr = FIELD_ELEMENTS_PER_CELL;
+
+// Spec cell_to_coset_evals into out (FIELD_ELEMENTS_PER_CELL elements).
+std::optional<Error> cell_to_coset_evals(std::span<Fr> out, const Cell& cell, const std::string& field) {
+    for (std::size_t j = 0; j < kCellFr; j++) {
+        if (!core::fr_from_bytes(out[j], cell.data() + j * BYTES_PER_FIELD_ELEMENT))
+            return invalid(field + ": field element " + std::to_string(j) + " is not canonical (>= BLS modulus)");
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> cells_to_cosets_evals(std::vector<Fr>& out, std::span<const Cell> cells, std::string_view field) {
+    out.resize(cells.size() * kCellFr);
+    for (std::size_t k = 0; k < cells.size(); k++) {
+        if (auto e = cell_to_coset_evals(std::span<Fr>(out).subspan(k * kCellFr, kCellFr), cells[k], indexed(field, k)))
+            return e;
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> check_cell_index(std::span<const std::uint64_t> cell_indices, std::size_t k,
+                                      std::string_view field = "cell_indices") {
+    if (cell_indices[k] >= CELLS_PER_EXT_BLOB)
+        return invalid(indexed(field, k) + ": " + std::to_string(cell_indices[k]) + " is not below " +
+                       std::to_string(CELLS_PER_EXT_BLOB));
+    return std::nullopt;
+}
+
+// The input checks of spec recover_cells_and_kzg_proofs; decodes the cells.
+std::optional<Error> validate_recovery_inputs(std::vector<Fr>& cosets_evals,
+                                              std::span<const std::uint64_t> cell_indices,
+                                              std::span<const Cell> cells) {
+    const std::size_t n = cell_indices.size();
+    if (cells.size() != n)
+        return invalid("lists differ in length: " + std::to_string(n) + " cell_indices, " +
+                       std::to_string(cells.size()) + " cells");
+    if (n < CELLS_PER_EXT_BLOB / 2)
+        return invalid("cell_indices: " + std::to_string(n) + " cells given, at least " +
+                       std::to_string(CELLS_PER_EXT_BLOB / 2) + " needed");
+    if (n > CELLS_PER_EXT_BLOB)
+        return invalid("cell_indices: " + std::to_string(n) + " cells given, at most " +
+                       std::to_string(CELLS_PER_EXT_BLOB) + " allowed");
+    for (std::size_t k = 0; k < n; k++) {
+        if (auto e = check_cell_index(cell_indices, k)) return e;
+        // Spec: cell_indices must be unique and sorted (strictly ascending).
+        if (k > 0 && cell_indices[k] <= cell_indices[k - 1])
+            return invalid(indexed("cell_indices", k) + ": " + std::to_string(cell_indices[k]) +
+                           " is not above the previous index " + std::to_string(cell_indices[k - 1]) +
+                           " (indices must be strictly ascending)");
+    }
+    return cells_to_cosets_evals(cosets_evals, cells, "cells");
+}
+
+struct Bytes48Hash {
+    std::size_t operator()(const Bytes48& b) const {
+        // Bytes 1..8 of a compressed point are bits of its x-coordinate.
+        std::size_t h = 0;
+        for (std::size_t i = 1; i < 9; i++) h = (h << 8) | b.bytes[i];
+        return h ^ b.bytes[0];
+    }
+};
+
+}  // namespace
+
+Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
+    // Spec compute_cells: blob -> polynomial -> coefficients -> evaluations over every coset.
+    std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
+    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
+    return eip7594::compute_cells_polynomialcoeff(poly, impl_->eip7594);
+}
+
+Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) const {
+    // Spec compute_cells_and_kzg_proofs -> compute_cells_and_kzg_proofs_polynomialcoeff.
+    std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
+    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
+    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(poly, impl_->eip7594);
+}
+
+Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std::uint64_t> cell_indices,
+                                                             std::span<const Cell> cells) const {
+    // Spec recover_cells_and_kzg_proofs.
+    std::vector<Fr> cosets_evals;
+    if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
+    const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594);
+    cosets_evals = {};
+    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(coeffs, impl_->eip7594);
+}
+
+Result<std::vector<Cell>> Context::recover_cells(std::span<const std::uint64_t> cell_indices,
+                                                 std::span<const Cell> cells) const {
+    // recover_cells_and_kzg_proofs without the proofs.
+    std::vector<Fr> cosets_evals;
+    if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
+    const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594);
+    cosets_evals = {};
+    return eip7594::compute_cells_polynomialcoeff(coeffs, impl_->eip7594);
+}
+
+Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commitments_bytes,
+                                                  std::span<const std::uint64_t> cell_indices,
+                                                  std::span<const Cell> cells,
+                                                  std::span<const Bytes48> proofs_bytes) const {
+    // Spec verify_cell_kzg_proof_batch.
+    const std::size_t n = cell_indices.size();
+    if (commitments_bytes.size() != n || cells.size() != n || proofs_bytes.size() != n)
+        return invalid("lists differ in length: " + std::to_string(commitments_bytes.size()) + " commitments, " +
+                       std::to_string(n) + " cell_indices, " + std::to_string(cells.size()) + " cells, " +
+                       std::to_string(proofs_bytes.size()) + " proofs");
+    for (std::size_t k = 0; k < n; k++)
+        if (auto e = check_cell_index(cell_indices, k)) return *e;
+    if (n == 0) return true;
+
+    // Deduplicate the commitments (first occurrence order, as the spec's
+    // list comprehension) and decode each distinct one once.
+    std::vector<Bytes48> unique_bytes;
+    std::vector<blst_p1> unique_points;
+    std::vector<std::uint64_t> commitment_indices(n);
+    std::unordered_map<Bytes48, std::uint64_t, Bytes48Hash> seen;
+    for (std::size_t k = 0; k < n; k++) {
+        auto [it, inserted] = seen.try_emplace(commitments_bytes[k], unique_bytes.size());
+        if (inserted) {
+            blst_p1 p;
+            if (auto e = decode_g1(p, commitments_bytes[k], indexed("commitments", k))) return *e;
+            unique_bytes.push_back(commitments_bytes[k]);
+            unique_points.push_back(p);
+        }
+        commitment_indices[k] = it->second;
+    }
+
+    std::vector<Fr> cosets_evals;
+    if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells")) return *e;
+
+    std::vector<blst_p1> proofs(n);
+    for (std::size_t k = 0; k < n; k++)
+        if (auto e = decode_g1(proofs[k], proofs_bytes[k], indexed("proofs", k))) return *e;
+
+    return eip7594::verify_cell_kzg_proof_batch_impl(*impl_, unique_bytes, unique_points, commitment_indices,
+                                                     cell_indices, cells, cosets_evals, proofs_bytes, proofs);
+}
+
+Result<Bytes32> Context::compute_verify_cell_kzg_proof_batch_challenge(
+    std::span<const Bytes48> commitments, std::span<const std::uint64_t> commitment_indices,
+    std::span<const std::uint64_t> cell_indices, std::span<const Cell> cosets_evals,
+    std::span<const Bytes48> proofs) const {
+    const std::size_t n = cell_indices.size();
+    if (commitment_indices.size() != n || cosets_evals.size() != n || proofs.size() != n)
+        return invalid("lists differ in length: " + std::to_string(commitment_indices.size()) +
+                       " commitment_indices, " + std::to_string(n) + " cell_indices, " +
+                       std::to_string(cosets_evals.size()) + " cosets_evals, " + std::to_string(proofs.size()) +
+                       " proofs");
+    for (std::size_t k = 0; k < n; k++) {
+        if (commitment_indices[k] >= commitments.size())
+            return invalid(indexed("commitment_indices", k) + ": " + std::to_string(commitment_indices[k]) +
+                           " is not below the number of commitments " + std::to_string(commitments.size()));
+        if (auto e = check_cell_index(cell_indices, k)) return *e;
+    }
+    for (std::size_t i = 0; i < commitments.size(); i++) {
+        blst_p1 p;
+        if (auto e = decode_g1(p, commitments[i], indexed("commitments", i))) return *e;
+    }
+    std::vector<Fr> evals(kCellFr);
+    for (std::size_t k = 0; k < n; k++) {
+        if (auto e = cell_to_coset_evals(evals, cosets_evals[k], indexed("cosets_evals", k))) return *e;
+        blst_p1 p;
+        if (auto e = decode_g1(p, proofs[k], indexed("proofs", k))) return *e;
+    }
+    Bytes32 out;
+    core::fr_to_bytes(out.data(), eip7594::compute_verify_cell_kzg_proof_batch_challenge(
+                                      commitments, commitment_indices, cell_indices, cosets_evals, proofs));
+    return out;
+}
+
 }  // namespace kzg

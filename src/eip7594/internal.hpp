@@ -1,0 +1,82 @@
+// EIP-7594 internals (consensus-specs fulu polynomial-commitments-sampling).
+// The public Context methods in eip7594.cpp validate and decode the inputs;
+// everything declared here works on already-validated values.
+#pragma once
+
+#include <blst.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "context/context_impl.hpp"
+#include "core/fr.hpp"
+#include "core/roots.hpp"
+#include "eip7594/tables.hpp"
+#include "kzg/kzg.hpp"
+
+namespace kzg::eip7594 {
+
+using core::Fr;
+
+// ---- cells.cpp ----------------------------------------------------------------
+
+// Spec polynomial_eval_to_coeff, in place: FIELD_ELEMENTS_PER_BLOB evaluations
+// over the bit-reversed blob domain -> monomial coefficients.
+void polynomial_eval_to_coeff(std::span<Fr> poly, const Tables& t);
+
+// The evaluations of a polynomial (FIELD_ELEMENTS_PER_BLOB coefficients) over
+// bit_reversal_permutation(compute_roots_of_unity(FIELD_ELEMENTS_PER_EXT_BLOB)):
+// the concatenation of the 128 cosets, i.e. of the spec's coset_evals per cell.
+std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, const Tables& t);
+
+// Spec compute_cells over a polynomial in coefficient form (no proofs).
+std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
+
+// Spec compute_cells_and_kzg_proofs_polynomialcoeff: cells plus FK20 proofs.
+CellsAndProofs compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
+
+// ---- fk20.cpp -----------------------------------------------------------------
+
+// All CELLS_PER_EXT_BLOB proofs of compute_kzg_proof_multi_impl(coeffs, coset_for_cell(k)),
+// in cell order, computed together with FK20 (Feist-Khovratovich, "Fast
+// amortized KZG proofs", eprint 2023/033). out.size() == CELLS_PER_EXT_BLOB.
+void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs, const Tables& t);
+
+// ---- recovery.cpp -------------------------------------------------------------
+
+// Spec recover_polynomialcoeff: from the coset evaluations of at least half of
+// the cells (indices strictly ascending and < 128; cosets_evals holds 64
+// elements per given cell, in the order of cell_indices), the
+// FIELD_ELEMENTS_PER_BLOB coefficients of the polynomial.
+std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indices,
+                                        std::span<const Fr> cosets_evals, const Tables& t);
+
+// ---- verify.cpp ---------------------------------------------------------------
+
+// Spec compute_verify_cell_kzg_proof_batch_challenge over validated inputs
+// (the cells are canonical, so their bytes are bls_field_to_bytes of the
+// coset evaluations).
+Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const Bytes48> commitments,
+                                                 std::span<const std::uint64_t> commitment_indices,
+                                                 std::span<const std::uint64_t> cell_indices,
+                                                 std::span<const Cell> cells, std::span<const Bytes48> proofs);
+
+// Spec verify_cell_kzg_proof_batch_impl. commitments_bytes / commitments are
+// the deduplicated commitments (bytes and decoded points, same order);
+// cosets_evals holds the decoded cells, 64 elements each. n >= 1.
+bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const Bytes48> commitments_bytes,
+                                      std::span<const blst_p1> commitments,
+                                      std::span<const std::uint64_t> commitment_indices,
+                                      std::span<const std::uint64_t> cell_indices, std::span<const Cell> cells,
+                                      std::span<const Fr> cosets_evals, std::span<const Bytes48> proofs_bytes,
+                                      std::span<const blst_p1> proofs);
+
+// Spec coset_shift_for_cell: h_k, the first element of coset_for_cell(k).
+// coset_for_cell(k)[j] = h_k * w_64^reverse_bits(j, 6), with
+// h_k = w_8192^reverse_bits(k, 7).
+inline std::uint32_t coset_shift_exponent(std::uint64_t cell_index) {
+    return core::reverse_bits(static_cast<std::uint32_t>(cell_index), 7);
+}
+
+}  // namespace kzg::eip7594

@@ -1,0 +1,45 @@
+// build_tables: the FK20 setup vectors of EIP-7594, FFT'd once per Context.
+#include <string>
+
+#include "core/fft.hpp"
+#include "core/g1.hpp"
+#include "eip7594/tables.hpp"
+
+namespace kzg::eip7594 {
+
+std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial) {
+    constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // 64 offsets j within a cell
+    constexpr std::size_t m = CELLS_PER_BLOB;           // 64 Toeplitz rows
+    constexpr std::size_t n = FK20_CIRCULANT_SIZE;      // 128
+    if (g1_monomial.size() < FIELD_ELEMENTS_PER_BLOB)
+        return Error{ErrorCode::kInvalidSetup, "g1_monomial: " + std::to_string(g1_monomial.size()) +
+                                                   " points, EIP-7594 needs " +
+                                                   std::to_string(FIELD_ELEMENTS_PER_BLOB)};
+
+    // Projective staging: 128 * 64 * 144 bytes = 1.125 MiB, freed on return.
+    std::vector<blst_p1> columns(n * l);
+    std::vector<blst_p1> b(n);
+    for (std::size_t j = 0; j < l; j++) {
+        // Circulant embedding of the Toeplitz column S_j[v] = [s^(64v+j)]G1:
+        // B[0] = S_j[0], B[n-v] = S_j[v] for 1 <= v < m, zero elsewhere, so
+        // that (a (*) B)[u] = sum_v a[u+v] S_j[v] for u < m (see fk20.cpp).
+        for (auto& p : b) p = core::g1_identity();
+        blst_p1_from_affine(&b[0], &g1_monomial[j]);
+        for (std::size_t v = 1; v < m; v++) blst_p1_from_affine(&b[n - v], &g1_monomial[l * v + j]);
+        core::g1_fft(b, t.fft);
+        for (std::size_t i = 0; i < n; i++) columns[i * l + j] = b[i];
+    }
+
+    // The batch affine conversion (one inversion) and the Pippenger MSMs of
+    // fk20.cpp both need finite points; for a sound setup this never fails.
+    for (const auto& p : columns) {
+        if (blst_p1_is_inf(&p))
+            return Error{ErrorCode::kInvalidSetup, "g1_monomial: an FK20 table point is the identity"};
+    }
+    t.fk20_columns.resize(n * l);
+    const blst_p1* arg[2] = {columns.data(), nullptr};
+    blst_p1s_to_affine(t.fk20_columns.data(), arg, columns.size());
+    return std::nullopt;
+}
+
+}  // namespace kzg::eip7594

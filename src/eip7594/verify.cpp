@@ -1,0 +1,115 @@
+// Spec verify_cell_kzg_proof_batch_impl (universal verification) and its
+// Fiat-Shamir challenge.
+#include <array>
+#include <vector>
+
+#include "core/bytes.hpp"
+#include "core/fft.hpp"
+#include "core/g1.hpp"
+#include "core/roots.hpp"
+#include "core/sha256.hpp"
+#include "eip7594/internal.hpp"
+
+namespace kzg::eip7594 {
+
+// Spec RANDOM_CHALLENGE_KZG_CELL_BATCH_DOMAIN.
+static constexpr char kCellBatchDomain[] = "RCKZGCBATCH__V1_";
+
+Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const Bytes48> commitments,
+                                                 std::span<const std::uint64_t> commitment_indices,
+                                                 std::span<const std::uint64_t> cell_indices,
+                                                 std::span<const Cell> cells, std::span<const Bytes48> proofs) {
+    const std::size_t n = cell_indices.size();
+    std::vector<std::uint8_t> data;
+    data.reserve(16 + 4 * 8 + commitments.size() * BYTES_PER_COMMITMENT +
+                 n * (8 + 8 + BYTES_PER_CELL + BYTES_PER_PROOF));
+    data.insert(data.end(), kCellBatchDomain, kCellBatchDomain + 16);
+    core::append_u64_be(data, FIELD_ELEMENTS_PER_BLOB);
+    core::append_u64_be(data, FIELD_ELEMENTS_PER_CELL);
+    core::append_u64_be(data, commitments.size());
+    core::append_u64_be(data, n);
+    for (const auto& c : commitments) core::append_bytes(data, c);
+    for (std::size_t k = 0; k < n; k++) {
+        core::append_u64_be(data, commitment_indices[k]);
+        core::append_u64_be(data, cell_indices[k]);
+        core::append_bytes(data, cells[k]);  // bls_field_to_bytes of each coset evaluation
+        core::append_bytes(data, proofs[k]);
+    }
+    const auto digest = core::sha256(data);
+    return core::hash_to_bls_field(digest.data());
+}
+
+bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const Bytes48> commitments_bytes,
+                                      std::span<const blst_p1> commitments,
+                                      std::span<const std::uint64_t> commitment_indices,
+                                      std::span<const std::uint64_t> cell_indices, std::span<const Cell> cells,
+                                      std::span<const Fr> cosets_evals, std::span<const Bytes48> proofs_bytes,
+                                      std::span<const blst_p1> proofs) {
+    constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // spec n
+    const Tables& t = ctx.eip7594;
+    const std::size_t num_cells = cell_indices.size();
+
+    // Step 1: the challenge r and its powers r^0 .. r^(num_cells-1).
+    const Fr r = compute_verify_cell_kzg_proof_batch_challenge(commitments_bytes, commitment_indices, cell_indices,
+                                                               cells, proofs_bytes);
+    std::vector<Fr> r_powers(num_cells);
+    core::fr_powers(r_powers, r);
+
+    // Step 2: LL = sum_k r^k proofs[k].
+    const blst_p1 ll = core::g1_lincomb(proofs, r_powers);
+
+    // Step 3: LR = [s^n]G2.
+    blst_p2 lr;
+    blst_p2_from_affine(&lr, &ctx.g2_monomial[l]);
+
+    // Step 4.1: RLC = sum_i weights[i] commitments[i], weights[i] = sum of r^k over the cells of commitment i.
+    std::vector<Fr> weights(commitments.size(), core::fr_zero());
+    for (std::size_t k = 0; k < num_cells; k++) {
+        const std::size_t i = static_cast<std::size_t>(commitment_indices[k]);
+        weights[i] = core::fr_add(weights[i], r_powers[k]);
+    }
+    const blst_p1 rlc = core::g1_lincomb(commitments, weights);
+
+    // Step 4.2: RLI = [sum_k r^k interpolation_poly_k(s)]. The cells of one
+    // column share their coset, so their interpolation polynomials are summed
+    // in evaluation form first: one size-64 inverse FFT per used column.
+    // On coset_for_cell(c) = {h_c w_64^rbo(j)}, I(h_c y) = J(y) with
+    // J(w_64^i) = evals[rbo(i)], hence I's coefficients are J_i * h_c^-i.
+    std::vector<Fr> columns(CELLS_PER_EXT_BLOB * l, core::fr_zero());
+    std::array<bool, CELLS_PER_EXT_BLOB> used{};
+    for (std::size_t k = 0; k < num_cells; k++) {
+        const std::size_t c = static_cast<std::size_t>(cell_indices[k]);
+        used[c] = true;
+        for (std::size_t j = 0; j < l; j++)
+            columns[c * l + j] = core::fr_add(columns[c * l + j], core::fr_mul(cosets_evals[k * l + j], r_powers[k]));
+    }
+    std::vector<Fr> sum_interp_polys_coeff(l, core::fr_zero());
+    for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
+        if (!used[c]) continue;
+        const std::span<Fr> col = std::span<Fr>(columns).subspan(c * l, l);
+        core::bit_reversal_permutation(col);
+        core::fr_ifft(col, t.fft);
+        const Fr inv_shift = t.fft.inv_roots[coset_shift_exponent(c)];  // h_c^-1
+        Fr acc = core::fr_one();
+        for (std::size_t i = 0; i < l; i++) {
+            sum_interp_polys_coeff[i] = core::fr_add(sum_interp_polys_coeff[i], core::fr_mul(col[i], acc));
+            acc = core::fr_mul(acc, inv_shift);
+        }
+    }
+    const blst_p1 rli = core::g1_lincomb_affine(std::span<const blst_p1_affine>(ctx.g1_monomial).first(l),
+                                                sum_interp_polys_coeff);
+
+    // Step 4.3: RLP = sum_k (r^k * h_k^n) proofs[k]; h_k^64 = w_8192^(64 * rbo(k)).
+    std::vector<Fr> weighted_r_powers(num_cells);
+    for (std::size_t k = 0; k < num_cells; k++)
+        weighted_r_powers[k] = core::fr_mul(r_powers[k], t.fft.roots[coset_shift_exponent(cell_indices[k]) * l]);
+    const blst_p1 rlp = core::g1_lincomb(proofs, weighted_r_powers);
+
+    // Step 4.4: RL = RLC - RLI + RLP.
+    const blst_p1 rl = core::g1_add(core::g1_sub(rlc, rli), rlp);
+
+    // Step 5: e(LL, LR) == e(RL, [1]G2).
+    return core::pairings_verify(ll, lr, rl, core::g2_generator());
+}
+
+}  // namespace kzg::eip7594
