@@ -1,0 +1,302 @@
+#include "core/msm_fixed_base.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+
+#include "core/g1.hpp"
+
+namespace kzg::core {
+
+namespace {
+
+bool fp_equal(const blst_fp& a, const blst_fp& b) { return std::memcmp(&a, &b, sizeof(blst_fp)) == 0; }
+
+// Bases per round of bucket accumulation: bounds the working memory of one MSM
+// (about 96 bytes * (kChunk * windows + buckets)).
+constexpr std::size_t kChunk = 1024;
+
+}  // namespace
+
+namespace {
+
+// One level of pairwise additions. Element e of the level is read through
+// `get(e)` (returns the point, or nullptr for infinity); pair k adds elements
+// a_k and b_k into out[k]. All slopes share one field inversion.
+struct PairAdder {
+    struct Pair {
+        std::uint32_t a, b, out;
+    };
+    std::vector<Pair> pairs;
+    std::vector<blst_fp> num, den, prefix;
+    std::vector<std::uint8_t> kind;  // 0 add, 1 copy a, 2 copy b, 3 infinity
+    static constexpr std::size_t kChains = 4;
+
+    template <class Get>
+    void run(const Get& get, std::vector<blst_p1_affine>& out, std::vector<std::uint8_t>& out_inf) {
+        static const blst_fp one = [] {
+            const std::uint64_t limbs[6] = {1, 0, 0, 0, 0, 0};
+            blst_fp f;
+            blst_fp_from_uint64(&f, limbs);
+            return f;
+        }();
+        const std::size_t np = pairs.size();
+        if (np == 0) return;
+        num.resize(np);
+        den.resize(np);
+        prefix.resize(np);
+        kind.resize(np);
+        // Slopes: (y2 - y1) / (x2 - x1), or 3x^2 / 2y when doubling. A pair with
+        // an infinity, or P + (-P), needs no slope (denominator 1).
+        for (std::size_t k = 0; k < np; k++) {
+            blst_p1_affine pa, qa;
+            const bool pa_ok = get(pairs[k].a, pa), qa_ok = get(pairs[k].b, qa);
+            kind[k] = 0;
+            if (!pa_ok) {
+                kind[k] = 2;
+            } else if (!qa_ok) {
+                kind[k] = 1;
+            } else if (fp_equal(pa.x, qa.x)) {
+                if (fp_equal(pa.y, qa.y)) {
+                    blst_fp_sqr(&num[k], &pa.x);
+                    blst_fp_mul_by_3(&num[k], &num[k]);
+                    blst_fp_add(&den[k], &pa.y, &pa.y);
+                } else {
+                    kind[k] = 3;
+                }
+            } else {
+                blst_fp_sub(&num[k], &qa.y, &pa.y);
+                blst_fp_sub(&den[k], &qa.x, &pa.x);
+            }
+            if (kind[k] != 0) den[k] = one;
+            // kChains independent product chains: the multiplications of
+            // neighbouring elements do not wait on each other.
+            if (k < kChains) {
+                prefix[k] = den[k];
+            } else {
+                blst_fp_mul(&prefix[k], &prefix[k - kChains], &den[k]);
+            }
+        }
+        // Invert the chains' totals together (Montgomery's trick once more).
+        const std::size_t chains = std::min(np, kChains);
+        blst_fp total[kChains], inv[kChains];
+        for (std::size_t c = 0; c < chains; c++) total[c] = prefix[np - 1 - ((np - 1 - c) % kChains)];
+        {
+            blst_fp acc[kChains];
+            acc[0] = total[0];
+            for (std::size_t c = 1; c < chains; c++) blst_fp_mul(&acc[c], &acc[c - 1], &total[c]);
+            blst_fp t;
+            blst_fp_inverse(&t, &acc[chains - 1]);
+            for (std::size_t c = chains; c-- > 1;) {
+                blst_fp_mul(&inv[c], &t, &acc[c - 1]);
+                blst_fp_mul(&t, &t, &total[c]);
+            }
+            inv[0] = t;
+        }
+        for (std::size_t k = np; k-- > 0;) {
+            const std::size_t c = k % kChains;
+            blst_fp inv_k;
+            if (k < kChains) {
+                inv_k = inv[c];
+            } else {
+                blst_fp_mul(&inv_k, &inv[c], &prefix[k - kChains]);
+                blst_fp_mul(&inv[c], &inv[c], &den[k]);
+            }
+            const Pair& pr = pairs[k];
+            blst_p1_affine& r = out[pr.out];
+            blst_p1_affine pa, qa;
+            get(pr.a, pa);
+            const bool qa_ok = get(pr.b, qa);
+            out_inf[pr.out] = 0;
+            switch (kind[k]) {
+                case 1: r = pa; continue;
+                case 2:
+                    if (qa_ok) r = qa;
+                    out_inf[pr.out] = qa_ok ? 0 : 1;
+                    continue;
+                case 3: out_inf[pr.out] = 1; continue;
+                default: break;
+            }
+            blst_fp lambda, x3, t;
+            blst_fp_mul(&lambda, &num[k], &inv_k);
+            blst_fp_sqr(&x3, &lambda);
+            blst_fp_sub(&x3, &x3, &pa.x);
+            blst_fp_sub(&x3, &x3, &qa.x);
+            blst_fp_sub(&t, &pa.x, &x3);
+            blst_fp_mul(&t, &lambda, &t);
+            blst_fp_sub(&r.y, &t, &pa.y);
+            r.x = x3;
+        }
+    }
+};
+
+}  // namespace
+
+// Tree reduction in batched affine coordinates. Every bucket's points (its
+// current value first, if any) are listed contiguously; each level adds them
+// in pairs, and all pairs of a level, across all buckets, are independent, so
+// they share one field inversion. log2(largest bucket) levels finish the job.
+void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                        std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled) {
+    const std::size_t nb = buckets.size();
+    std::vector<std::uint32_t> start(nb + 1, 0), len(nb, 0);
+    for (const BucketAdd& add : adds) len[add.bucket]++;
+    for (std::size_t b = 0; b < nb; b++) len[b] += filled[b] ? 1 : 0;
+    for (std::size_t b = 0; b < nb; b++) start[b + 1] = start[b] + len[b];
+    const std::size_t total = start[nb];
+
+    // Level 0: every bucket's points copied contiguously (its current value
+    // first), so that the levels read memory in order.
+    std::vector<blst_p1_affine> cur(total), nxt(total / 2 + nb);
+    std::vector<std::uint8_t> cur_inf(total, 0), nxt_inf(nxt.size(), 0);
+    {
+        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        for (std::size_t b = 0; b < nb; b++)
+            if (filled[b]) cur[fill[b]++] = buckets[b];
+        for (const BucketAdd& add : adds) {
+            blst_p1_affine& dst = cur[fill[add.bucket]++];
+            dst = points[add.point];
+            if (add.negate) blst_fp_cneg(&dst.y, &dst.y, true);
+        }
+    }
+    auto get = [&](std::uint32_t e, blst_p1_affine& p) {
+        p = cur[e];
+        return !cur_inf[e];
+    };
+
+    PairAdder adder;
+    for (;;) {
+        std::size_t longest = 0;
+        for (std::size_t b = 0; b < nb; b++) longest = std::max<std::size_t>(longest, len[b]);
+        if (longest <= 1) break;
+        // Pair up each bucket's elements; an odd last element moves down as is.
+        adder.pairs.clear();
+        std::uint32_t out = 0;
+        for (std::size_t b = 0; b < nb; b++) {
+            const std::uint32_t s = start[b], l = len[b];
+            start[b] = out;
+            for (std::uint32_t k = 0; k + 1 < l; k += 2) adder.pairs.push_back({s + k, s + k + 1, out++});
+            if (l % 2 == 1) {
+                nxt[out] = cur[s + l - 1];
+                nxt_inf[out] = cur_inf[s + l - 1];
+                out++;
+            }
+            len[b] = (l + 1) / 2;
+        }
+        adder.run(get, nxt, nxt_inf);
+        cur.swap(nxt);
+        cur_inf.swap(nxt_inf);
+    }
+
+    for (std::size_t b = 0; b < nb; b++) {
+        filled[b] = (len[b] == 1 && !cur_inf[start[b]]) ? 1 : 0;
+        if (filled[b]) buckets[b] = cur[start[b]];
+    }
+}
+
+// sum_{i} (i + 1) * buckets[i] over 2^m buckets. Writing i = hi * 2^k + lo,
+// it is sum_lo (lo + 1) L[lo] + 2^k * (sum_hi (hi + 1) H[hi] - S), where
+// L[lo] = sum_hi B[hi, lo], H[hi] = sum_lo B[hi, lo] and S = sum of all B. L
+// and H come from batched affine additions, leaving two short running sums
+// instead of one over every bucket.
+blst_p1 weighted_bucket_sum(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled) {
+    const std::size_t nb = buckets.size();
+    auto running_sum = [](const std::vector<blst_p1_affine>& pts, const std::vector<std::uint8_t>& ok, blst_p1* sum) {
+        blst_p1 running = g1_identity(), total = g1_identity();
+        for (std::size_t i = pts.size(); i-- > 0;) {
+            if (ok[i]) blst_p1_add_or_double_affine(&running, &running, &pts[i]);
+            blst_p1_add_or_double(&total, &total, &running);
+        }
+        if (sum) *sum = running;
+        return total;
+    };
+    if (nb <= 64) return running_sum(buckets, filled, nullptr);
+
+    unsigned m = 0;
+    while ((std::size_t{1} << m) < nb) m++;
+    const unsigned k = m / 2;
+    const std::size_t n_lo = std::size_t{1} << k, n_hi = nb >> k;
+    std::vector<BucketAdd> to_lo, to_hi;
+    for (std::uint32_t i = 0; i < nb; i++) {
+        if (!filled[i]) continue;
+        to_lo.push_back({i, static_cast<std::uint32_t>(i & (n_lo - 1)), false});
+        to_hi.push_back({i, static_cast<std::uint32_t>(i >> k), false});
+    }
+    std::vector<blst_p1_affine> lo(n_lo), hi(n_hi);
+    std::vector<std::uint8_t> lo_ok(n_lo, 0), hi_ok(n_hi, 0);
+    accumulate_buckets(buckets, to_lo, lo, lo_ok);
+    accumulate_buckets(buckets, to_hi, hi, hi_ok);
+    blst_p1 s;
+    const blst_p1 total_lo = running_sum(lo, lo_ok, &s);
+    blst_p1 high = g1_sub(running_sum(hi, hi_ok, nullptr), s);
+    for (unsigned d = 0; d < k; d++) blst_p1_double(&high, &high);
+    return g1_add(total_lo, high);
+}
+
+FixedBaseMsm::FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits)
+    : n_(bases.size()), w_(window_bits), windows_(windows_for(window_bits)) {
+    assert(window_bits >= 2 && window_bits <= 20);
+    std::vector<blst_p1> proj(n_ * windows_);
+    for (std::size_t i = 0; i < n_; i++) {
+        blst_p1 p;
+        blst_p1_from_affine(&p, &bases[i]);
+        for (std::size_t j = 0; j < windows_; j++) {
+            proj[i * windows_ + j] = p;
+            for (unsigned d = 0; d < w_; d++) blst_p1_double(&p, &p);
+        }
+    }
+    table_.resize(proj.size());
+    const blst_p1* arg[2] = {proj.data(), nullptr};
+    blst_p1s_to_affine(table_.data(), arg, proj.size());
+}
+
+FixedBaseMsm::FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst_p1_affine> table)
+    : n_(n), w_(window_bits), windows_(windows_for(window_bits)), table_(std::move(table)) {
+    assert(table_.size() == n_ * windows_);
+}
+
+blst_p1 FixedBaseMsm::msm(std::span<const Fr> scalars) const { return msm_range(scalars, 0, scalars.size()); }
+
+blst_p1 FixedBaseMsm::msm_range(std::span<const Fr> scalars, std::size_t begin, std::size_t end) const {
+    assert(end <= n_ && end <= scalars.size());
+    const std::size_t num_buckets = std::size_t{1} << (w_ - 1);
+    const std::uint32_t half = 1u << (w_ - 1), full = 1u << w_, mask = full - 1;
+
+    std::vector<blst_p1_affine> buckets(num_buckets);
+    std::vector<std::uint8_t> filled(num_buckets, 0);
+    std::vector<BucketAdd> adds;
+    adds.reserve(std::min(end - begin, kChunk) * windows_);
+    for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
+        const std::size_t chunk_end = std::min(end, chunk + kChunk);
+        adds.clear();
+        // Signed digits: d in [-2^(w-1), 2^(w-1)], the carry moving up.
+        for (std::size_t i = chunk; i < chunk_end; i++) {
+            blst_scalar s;
+            blst_scalar_from_fr(&s, &scalars[i]);
+            std::uint32_t carry = 0;
+            for (std::size_t j = 0; j < windows_; j++) {
+                const std::size_t bit = j * w_;
+                // Read w bits at `bit` from the little-endian scalar bytes.
+                std::uint32_t v = 0;
+                for (std::size_t byte = bit / 8, shift = 0; byte < 32 && shift < w_ + (bit % 8); byte++, shift += 8)
+                    v |= static_cast<std::uint32_t>(s.b[byte]) << shift;
+                v = ((v >> (bit % 8)) & mask) + carry;
+                carry = 0;
+                const auto point = static_cast<std::uint32_t>(i * windows_ + j);
+                if (v > half) {
+                    v = full - v;  // digit -(2^w - v), carry one into the next window
+                    carry = 1;
+                    if (v != 0) adds.push_back({point, v - 1, true});
+                } else if (v != 0) {
+                    adds.push_back({point, v - 1, false});
+                }
+            }
+            assert(carry == 0);
+        }
+        accumulate_buckets(table_, adds, buckets, filled);
+    }
+
+    return weighted_bucket_sum(buckets, filled);
+}
+
+}  // namespace kzg::core

@@ -1,0 +1,64 @@
+// Fixed-base multi-scalar multiplication with precomputed tables.
+//
+// For fixed bases P_i (the trusted setup) we store T[i][j] = 2^(w*j) * P_i in
+// affine form for every window j. A scalar's signed w-bit digits d_ij then turn
+// the MSM into one bucket sum, sum_b b * (sum of +-T[i][j] with |d_ij| = b),
+// over 2^(w-1) buckets: N * ceil(256/w) additions instead of Pippenger's
+// ~(255/c) * (N + 2^c), and those additions are done in affine coordinates in
+// batches that share one field inversion (Montgomery's trick).
+//
+// The classic failure modes of batched affine addition are handled explicitly:
+// zero digits (skipped), a bucket at infinity (empty), P + P (doubling, done
+// projectively) and P + (-P) (the bucket becomes empty).
+#pragma once
+
+#include <blst.h>
+
+#include <cstddef>
+#include <span>
+#include <vector>
+
+#include "core/fr.hpp"
+
+namespace kzg::core {
+
+class FixedBaseMsm {
+  public:
+    // Bases must be finite points (trusted-setup points are validated so).
+    FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits);
+
+    // sum scalars[i] * bases[i]; scalars.size() <= bases.size().
+    blst_p1 msm(std::span<const Fr> scalars) const;
+    // The same over the range [begin, end) of bases and scalars (for splitting
+    // one MSM across threads).
+    blst_p1 msm_range(std::span<const Fr> scalars, std::size_t begin, std::size_t end) const;
+
+    std::size_t num_bases() const { return n_; }
+    unsigned window_bits() const { return w_; }
+    std::size_t table_bytes() const { return table_.size() * sizeof(blst_p1_affine); }
+    std::span<const blst_p1_affine> table() const { return table_; }
+
+    // Adopts a table computed earlier (e.g. read from a verified cache).
+    FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst_p1_affine> table);
+    static std::size_t windows_for(unsigned window_bits) { return (256 + window_bits - 1) / window_bits; }
+
+  private:
+    std::size_t n_;
+    unsigned w_;
+    std::size_t windows_;
+    std::vector<blst_p1_affine> table_;  // [i * windows_ + j] = 2^(w*j) * P_i
+};
+
+// Exposed for tests: accumulates `points` (each optionally negated) into
+// buckets[bucket_of[k]] with batched affine additions.
+struct BucketAdd {
+    std::uint32_t point;   // index into the point table
+    std::uint32_t bucket;  // bucket index
+    bool negate;
+};
+void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                        std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
+// sum_i (i + 1) * buckets[i] over the filled buckets.
+blst_p1 weighted_bucket_sum(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled);
+
+}  // namespace kzg::core

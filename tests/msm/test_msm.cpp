@@ -1,0 +1,139 @@
+// The fixed-base MSM against blst's Pippenger and a naive sum, including the
+// inputs that break batched affine additions: zero scalars, P + P, P + (-P).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "core/g1.hpp"
+#include "core/msm_fixed_base.hpp"
+#include "kzg/kzg.hpp"
+
+namespace {
+
+using namespace kzg::core;
+
+Fr random_fr(std::mt19937_64& rng) {
+    std::uint64_t limbs[4];
+    for (auto& l : limbs) l = rng();
+    limbs[3] &= 0x3fffffffffffffffull;  // below 2^254 < r
+    Fr out;
+    blst_fr_from_uint64(&out, limbs);
+    return out;
+}
+
+std::vector<blst_p1_affine> random_points(std::mt19937_64& rng, std::size_t n) {
+    std::vector<blst_p1_affine> pts(n);
+    for (auto& p : pts) {
+        blst_p1 q = g1_mul(g1_generator(), random_fr(rng));
+        blst_p1_to_affine(&p, &q);
+    }
+    return pts;
+}
+
+blst_p1 naive(std::span<const blst_p1_affine> pts, std::span<const Fr> sc) {
+    blst_p1 acc = g1_identity();
+    for (std::size_t i = 0; i < sc.size(); i++) {
+        blst_p1 p;
+        blst_p1_from_affine(&p, &pts[i]);
+        acc = g1_add(acc, g1_mul(p, sc[i]));
+    }
+    return acc;
+}
+
+class FixedBase : public ::testing::TestWithParam<unsigned> {};
+
+TEST_P(FixedBase, MatchesPippengerOnRandomInputs) {
+    std::mt19937_64 rng(GetParam());
+    auto pts = random_points(rng, 64);
+    FixedBaseMsm msm(pts, GetParam());
+    for (int round = 0; round < 4; round++) {
+        std::vector<Fr> sc(pts.size());
+        for (auto& s : sc) s = random_fr(rng);
+        EXPECT_TRUE(g1_equal(msm.msm(sc), g1_lincomb_affine(pts, sc))) << "round " << round;
+    }
+}
+
+TEST_P(FixedBase, EdgeScalars) {
+    std::mt19937_64 rng(100 + GetParam());
+    auto pts = random_points(rng, 16);
+    FixedBaseMsm msm(pts, GetParam());
+    const Fr minus_one = fr_neg(fr_one());
+    std::vector<std::vector<Fr>> cases = {
+        std::vector<Fr>(16, fr_zero()),   // all zero: identity
+        std::vector<Fr>(16, fr_one()),    // every digit 1
+        std::vector<Fr>(16, minus_one),   // r - 1: long carries
+    };
+    std::vector<Fr> mixed(16, fr_zero());
+    mixed[3] = minus_one;
+    mixed[7] = fr_from_u64(1ull << 63);
+    mixed[9] = fr_from_u64((1ull << GetParam()) - 1);  // a full window: digit -1 and a carry
+    mixed[11] = fr_from_u64(1ull << (GetParam() - 1));  // exactly half a window
+    cases.push_back(mixed);
+    for (const auto& sc : cases) EXPECT_TRUE(g1_equal(msm.msm(sc), naive(pts, sc)));
+    const blst_p1 zero = msm.msm(cases[0]);
+    EXPECT_TRUE(blst_p1_is_inf(&zero));
+}
+
+TEST_P(FixedBase, RepeatedAndOpposingBases) {
+    // Bases P, P, -P, P, 2P...: bucket additions meet P + P and P + (-P).
+    std::mt19937_64 rng(200 + GetParam());
+    auto one = random_points(rng, 1)[0];
+    blst_p1_affine neg = one;
+    blst_fp_cneg(&neg.y, &one.y, true);
+    blst_p1 two;
+    blst_p1_from_affine(&two, &one);
+    blst_p1_double(&two, &two);
+    blst_p1_affine two_a;
+    blst_p1_to_affine(&two_a, &two);
+    std::vector<blst_p1_affine> pts = {one, one, neg, one, two_a, neg, one, one};
+    FixedBaseMsm msm(pts, GetParam());
+    for (int round = 0; round < 6; round++) {
+        std::vector<Fr> sc(pts.size());
+        for (std::size_t i = 0; i < sc.size(); i++) sc[i] = (round % 2 == 0) ? random_fr(rng) : fr_from_u64(1 + i % 3);
+        EXPECT_TRUE(g1_equal(msm.msm(sc), naive(pts, sc))) << "round " << round;
+    }
+    // Same scalar on P and -P cancels exactly.
+    std::vector<Fr> cancel(pts.size(), fr_zero());
+    cancel[0] = cancel[2] = random_fr(rng);
+    blst_p1 r = msm.msm(cancel);
+    EXPECT_TRUE(blst_p1_is_inf(&r));
+}
+
+TEST(FixedBaseRange, SplitsSumToWhole) {
+    std::mt19937_64 rng(7);
+    auto pts = random_points(rng, 40);
+    FixedBaseMsm msm(pts, 8);
+    std::vector<Fr> sc(pts.size());
+    for (auto& s : sc) s = random_fr(rng);
+    blst_p1 a = msm.msm_range(sc, 0, 17), b = msm.msm_range(sc, 17, 40);
+    EXPECT_TRUE(g1_equal(g1_add(a, b), msm.msm(sc)));
+}
+
+TEST(BucketAccumulation, ManyAddsIntoFewBuckets) {
+    // Heavy conflicts: 200 additions into 3 buckets exercise deferral.
+    std::mt19937_64 rng(9);
+    auto pts = random_points(rng, 50);
+    std::vector<BucketAdd> adds;
+    std::vector<blst_p1> expect(3, g1_identity());
+    for (std::uint32_t k = 0; k < 200; k++) {
+        const std::uint32_t p = static_cast<std::uint32_t>(rng() % pts.size()), b = k % 3;
+        const bool neg = rng() & 1;
+        adds.push_back({p, b, neg});
+        blst_p1 q;
+        blst_p1_from_affine(&q, &pts[p]);
+        if (neg) blst_p1_cneg(&q, true);
+        expect[b] = g1_add(expect[b], q);
+    }
+    std::vector<blst_p1_affine> buckets(3);
+    std::vector<std::uint8_t> filled(3, 0);
+    accumulate_buckets(pts, adds, buckets, filled);
+    for (int b = 0; b < 3; b++) {
+        blst_p1 got = g1_identity();
+        if (filled[b]) blst_p1_from_affine(&got, &buckets[b]);
+        EXPECT_TRUE(g1_equal(got, expect[b])) << "bucket " << b;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Windows, FixedBase, ::testing::Values(2u, 3u, 5u, 8u, 12u, 16u));
+
+}  // namespace
