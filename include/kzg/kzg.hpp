@@ -105,9 +105,21 @@ struct CellsAndProofs {
     std::vector<KZGProof> proofs;  // CELLS_PER_EXT_BLOB proofs
 };
 
+// Memory/speed trade-offs of a Context (README.md has the table of table
+// bytes and speed per setting). Every setting gives identical results.
 struct ContextOptions {
-    // Reserved for precomputation settings (see the performance notes in README.md).
-    int precompute = 0;
+    // Window bits of the fixed-base tables for FK20's 128 MSMs of 64 points
+    // (compute_cells_and_kzg_proofs, recover_cells_and_kzg_proofs): 0 uses
+    // blst's Pippenger and no table, 2..16 a table of
+    // 8192 * ceil(256 / bits) * 96 bytes (8: 24 MiB).
+    int precompute = 8;
+    // Window bits of the fixed-base tables for the 4096-point MSM of blob
+    // commitments and proofs: 0 uses Pippenger, 2..16 a table of
+    // 4096 * ceil(256 / bits) * 96 bytes (12: 8.25 MiB).
+    int blob_window_bits = 12;
+    // Threads that build the tables at construction; 0: every CPU this
+    // process may run on. Calls themselves run on the caller's thread.
+    unsigned build_threads = 0;
 };
 
 namespace detail {

@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include "context/context_impl.hpp"
+#include "core/parallel.hpp"
 #include "core/roots.hpp"
 #include "kzg/codec.hpp"
 
@@ -20,7 +21,17 @@ Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, 
     blst_p2_from_affine(&impl->g2_s, &impl->g2_monomial[1]);
     impl->roots_brp = core::compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB);
     core::bit_reversal_permutation(std::span<core::Fr>(impl->roots_brp));
-    if (auto err = eip7594::build_tables(impl->eip7594, impl->g1_monomial)) return *err;
+    auto bad_window = [](int bits) { return bits != 0 && (bits < 2 || bits > 16); };
+    if (bad_window(options.precompute))
+        return Error{ErrorCode::kInvalidInput, "precompute: " + std::to_string(options.precompute) +
+                                                   " is not 0 or a window of 2..16 bits"};
+    if (bad_window(options.blob_window_bits))
+        return Error{ErrorCode::kInvalidInput, "blob_window_bits: " + std::to_string(options.blob_window_bits) +
+                                                   " is not 0 or a window of 2..16 bits"};
+    const unsigned threads = options.build_threads ? options.build_threads : core::affinity_cpus();
+    if (options.blob_window_bits != 0)
+        impl->blob_msm.emplace(impl->g1_lagrange_brp, static_cast<unsigned>(options.blob_window_bits), threads);
+    if (auto err = eip7594::build_tables(impl->eip7594, impl->g1_monomial, options, threads)) return *err;
     return impl;
 }
 

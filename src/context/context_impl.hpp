@@ -6,10 +6,14 @@
 
 #include <array>
 #include <memory>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "core/fft.hpp"
+#include "core/g1.hpp"
 #include "core/fr.hpp"
+#include "core/msm_fixed_base.hpp"
 #include "eip7594/tables.hpp"
 #include "kzg/kzg.hpp"
 #include "setup/trusted_setup.hpp"
@@ -25,6 +29,15 @@ struct ContextImpl {
     std::vector<blst_p1_affine> g1_monomial;   // [s^i]G1, i < 4096
     std::vector<blst_p2_affine> g2_monomial;   // [s^i]G2, i <= 64
     blst_p2 g2_s;                              // [s]G2, projective
+
+    // Fixed-base tables over g1_lagrange_brp (absent with blob_window_bits 0).
+    std::optional<core::FixedBaseMsm> blob_msm;
+
+    // Spec g1_lincomb(KZG_SETUP_G1_LAGRANGE, scalars): the commitment to a
+    // polynomial in evaluation form.
+    blst_p1 lagrange_lincomb(std::span<const core::Fr> scalars) const {
+        return blob_msm ? blob_msm->msm(scalars) : core::g1_lincomb_affine(g1_lagrange_brp, scalars);
+    }
 
     // Spec bit_reversal_permutation(compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB)).
     std::vector<core::Fr> roots_brp;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/g1.hpp"
+#include "core/parallel.hpp"
 
 namespace kzg::core {
 
@@ -194,60 +195,77 @@ void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const 
     }
 }
 
-// sum_{i} (i + 1) * buckets[i] over 2^m buckets. Writing i = hi * 2^k + lo,
-// it is sum_lo (lo + 1) L[lo] + 2^k * (sum_hi (hi + 1) H[hi] - S), where
-// L[lo] = sum_hi B[hi, lo], H[hi] = sum_lo B[hi, lo] and S = sum of all B. L
-// and H come from batched affine additions, leaving two short running sums
-// instead of one over every bucket.
-blst_p1 weighted_bucket_sum(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled) {
-    const std::size_t nb = buckets.size();
-    auto running_sum = [](const std::vector<blst_p1_affine>& pts, const std::vector<std::uint8_t>& ok, blst_p1* sum) {
+// For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * B[g, i].
+// Writing i = hi * 2^k + lo, that is
+//   sum_lo (lo + 1) L[lo] + 2^k * (sum_hi (hi + 1) H[hi] - S),
+// where L[lo] = sum_hi B[hi, lo], H[hi] = sum_lo B[hi, lo] and S = sum of all B.
+// L and H come from batched affine additions (all groups at once), leaving two
+// short running sums per group instead of one over every bucket.
+void weighted_bucket_sums(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled,
+                          std::size_t nb, std::span<blst_p1> out) {
+    const std::size_t groups = out.size();
+    auto running_sum = [](const blst_p1_affine* pts, const std::uint8_t* ok, std::size_t n, blst_p1* sum) {
         blst_p1 running = g1_identity(), total = g1_identity();
-        for (std::size_t i = pts.size(); i-- > 0;) {
+        for (std::size_t i = n; i-- > 0;) {
             if (ok[i]) blst_p1_add_or_double_affine(&running, &running, &pts[i]);
             blst_p1_add_or_double(&total, &total, &running);
         }
         if (sum) *sum = running;
         return total;
     };
-    if (nb <= 64) return running_sum(buckets, filled, nullptr);
-
+    if (nb <= 16) {
+        for (std::size_t g = 0; g < groups; g++) out[g] = running_sum(&buckets[g * nb], &filled[g * nb], nb, nullptr);
+        return;
+    }
     unsigned m = 0;
     while ((std::size_t{1} << m) < nb) m++;
     const unsigned k = m / 2;
     const std::size_t n_lo = std::size_t{1} << k, n_hi = nb >> k;
     std::vector<BucketAdd> to_lo, to_hi;
-    for (std::uint32_t i = 0; i < nb; i++) {
-        if (!filled[i]) continue;
-        to_lo.push_back({i, static_cast<std::uint32_t>(i & (n_lo - 1)), false});
-        to_hi.push_back({i, static_cast<std::uint32_t>(i >> k), false});
-    }
-    std::vector<blst_p1_affine> lo(n_lo), hi(n_hi);
-    std::vector<std::uint8_t> lo_ok(n_lo, 0), hi_ok(n_hi, 0);
-    accumulate_buckets(buckets, to_lo, lo, lo_ok);
-    accumulate_buckets(buckets, to_hi, hi, hi_ok);
-    blst_p1 s;
-    const blst_p1 total_lo = running_sum(lo, lo_ok, &s);
-    blst_p1 high = g1_sub(running_sum(hi, hi_ok, nullptr), s);
-    for (unsigned d = 0; d < k; d++) blst_p1_double(&high, &high);
-    return g1_add(total_lo, high);
-}
-
-FixedBaseMsm::FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits)
-    : n_(bases.size()), w_(window_bits), windows_(windows_for(window_bits)) {
-    assert(window_bits >= 2 && window_bits <= 20);
-    std::vector<blst_p1> proj(n_ * windows_);
-    for (std::size_t i = 0; i < n_; i++) {
-        blst_p1 p;
-        blst_p1_from_affine(&p, &bases[i]);
-        for (std::size_t j = 0; j < windows_; j++) {
-            proj[i * windows_ + j] = p;
-            for (unsigned d = 0; d < w_; d++) blst_p1_double(&p, &p);
+    for (std::size_t g = 0; g < groups; g++) {
+        for (std::uint32_t i = 0; i < nb; i++) {
+            const auto idx = static_cast<std::uint32_t>(g * nb + i);
+            if (!filled[idx]) continue;
+            to_lo.push_back({idx, static_cast<std::uint32_t>(g * n_lo + (i & (n_lo - 1))), false});
+            to_hi.push_back({idx, static_cast<std::uint32_t>(g * n_hi + (i >> k)), false});
         }
     }
-    table_.resize(proj.size());
-    const blst_p1* arg[2] = {proj.data(), nullptr};
-    blst_p1s_to_affine(table_.data(), arg, proj.size());
+    std::vector<blst_p1_affine> lo(groups * n_lo), hi(groups * n_hi);
+    std::vector<std::uint8_t> lo_ok(lo.size(), 0), hi_ok(hi.size(), 0);
+    accumulate_buckets(buckets, to_lo, lo, lo_ok);
+    accumulate_buckets(buckets, to_hi, hi, hi_ok);
+    for (std::size_t g = 0; g < groups; g++) {
+        blst_p1 s;
+        const blst_p1 total_lo = running_sum(&lo[g * n_lo], &lo_ok[g * n_lo], n_lo, &s);
+        blst_p1 high = g1_sub(running_sum(&hi[g * n_hi], &hi_ok[g * n_hi], n_hi, nullptr), s);
+        for (unsigned d = 0; d < k; d++) blst_p1_double(&high, &high);
+        out[g] = g1_add(total_lo, high);
+    }
+}
+
+FixedBaseMsm::FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits, unsigned threads)
+    : n_(bases.size()), w_(window_bits), windows_(windows_for(window_bits)) {
+    assert(window_bits >= 2 && window_bits <= 20);
+    table_.resize(n_ * windows_);
+    // 2^(w*j) * P_i by repeated doubling, converted to affine in slices of 256
+    // bases (one inversion each) to bound the projective staging memory.
+    constexpr std::size_t kSlice = 256;
+    parallel_for((n_ + kSlice - 1) / kSlice, threads, [&](std::size_t s0, std::size_t s1) {
+        std::vector<blst_p1> proj(kSlice * windows_);
+        for (std::size_t s = s0; s < s1; s++) {
+            const std::size_t i0 = s * kSlice, i1 = std::min(n_, i0 + kSlice);
+            for (std::size_t i = i0; i < i1; i++) {
+                blst_p1 p;
+                blst_p1_from_affine(&p, &bases[i]);
+                for (std::size_t j = 0; j < windows_; j++) {
+                    proj[(i - i0) * windows_ + j] = p;
+                    for (unsigned d = 0; d < w_; d++) blst_p1_double(&p, &p);
+                }
+            }
+            const blst_p1* arg[2] = {proj.data(), nullptr};
+            blst_p1s_to_affine(&table_[i0 * windows_], arg, (i1 - i0) * windows_);
+        }
+    });
 }
 
 FixedBaseMsm::FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst_p1_affine> table)
@@ -257,46 +275,70 @@ FixedBaseMsm::FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst
 
 blst_p1 FixedBaseMsm::msm(std::span<const Fr> scalars) const { return msm_range(scalars, 0, scalars.size()); }
 
+// Appends the signed w-bit digits of scalar s as bucket additions for the
+// table points first_point .. first_point + windows - 1, into buckets
+// bucket_base + |d| - 1.
+void FixedBaseMsm::push_digits(std::vector<BucketAdd>& adds, const Fr& scalar, std::size_t first_point,
+                               std::size_t bucket_base) const {
+    const std::uint32_t half = 1u << (w_ - 1), full = 1u << w_, mask = full - 1;
+    blst_scalar s;
+    blst_scalar_from_fr(&s, &scalar);
+    std::uint32_t carry = 0;
+    // d in [-2^(w-1), 2^(w-1)], the carry moving up; the scalar is below 2^255,
+    // so ceil(256 / w) windows always absorb the last carry.
+    for (std::size_t j = 0; j < windows_; j++) {
+        const std::size_t bit = j * w_;
+        std::uint32_t v = 0;  // w bits at `bit` of the little-endian scalar
+        for (std::size_t byte = bit / 8, shift = 0; byte < 32 && shift < w_ + (bit % 8); byte++, shift += 8)
+            v |= static_cast<std::uint32_t>(s.b[byte]) << shift;
+        v = ((v >> (bit % 8)) & mask) + carry;
+        carry = 0;
+        const auto point = static_cast<std::uint32_t>(first_point + j);
+        if (v > half) {
+            v = full - v;  // digit -(2^w - v), carry one into the next window
+            carry = 1;
+            if (v != 0) adds.push_back({point, static_cast<std::uint32_t>(bucket_base + v - 1), true});
+        } else if (v != 0) {
+            adds.push_back({point, static_cast<std::uint32_t>(bucket_base + v - 1), false});
+        }
+    }
+    assert(carry == 0);
+}
+
 blst_p1 FixedBaseMsm::msm_range(std::span<const Fr> scalars, std::size_t begin, std::size_t end) const {
     assert(end <= n_ && end <= scalars.size());
-    const std::size_t num_buckets = std::size_t{1} << (w_ - 1);
-    const std::uint32_t half = 1u << (w_ - 1), full = 1u << w_, mask = full - 1;
-
-    std::vector<blst_p1_affine> buckets(num_buckets);
-    std::vector<std::uint8_t> filled(num_buckets, 0);
+    const std::size_t nb = std::size_t{1} << (w_ - 1);
+    std::vector<blst_p1_affine> buckets(nb);
+    std::vector<std::uint8_t> filled(nb, 0);
     std::vector<BucketAdd> adds;
     adds.reserve(std::min(end - begin, kChunk) * windows_);
     for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
-        const std::size_t chunk_end = std::min(end, chunk + kChunk);
         adds.clear();
-        // Signed digits: d in [-2^(w-1), 2^(w-1)], the carry moving up.
-        for (std::size_t i = chunk; i < chunk_end; i++) {
-            blst_scalar s;
-            blst_scalar_from_fr(&s, &scalars[i]);
-            std::uint32_t carry = 0;
-            for (std::size_t j = 0; j < windows_; j++) {
-                const std::size_t bit = j * w_;
-                // Read w bits at `bit` from the little-endian scalar bytes.
-                std::uint32_t v = 0;
-                for (std::size_t byte = bit / 8, shift = 0; byte < 32 && shift < w_ + (bit % 8); byte++, shift += 8)
-                    v |= static_cast<std::uint32_t>(s.b[byte]) << shift;
-                v = ((v >> (bit % 8)) & mask) + carry;
-                carry = 0;
-                const auto point = static_cast<std::uint32_t>(i * windows_ + j);
-                if (v > half) {
-                    v = full - v;  // digit -(2^w - v), carry one into the next window
-                    carry = 1;
-                    if (v != 0) adds.push_back({point, v - 1, true});
-                } else if (v != 0) {
-                    adds.push_back({point, v - 1, false});
-                }
-            }
-            assert(carry == 0);
-        }
+        for (std::size_t i = chunk; i < std::min(end, chunk + kChunk); i++) push_digits(adds, scalars[i], i * windows_, 0);
         accumulate_buckets(table_, adds, buckets, filled);
     }
+    blst_p1 out;
+    weighted_bucket_sums(buckets, filled, nb, std::span<blst_p1>(&out, 1));
+    return out;
+}
 
-    return weighted_bucket_sum(buckets, filled);
+void FixedBaseMsm::msm_groups(std::span<const Fr> scalars, std::size_t group_size, std::span<blst_p1> out) const {
+    assert(group_size * out.size() <= n_ && scalars.size() == group_size * out.size());
+    const std::size_t nb = std::size_t{1} << (w_ - 1);
+    // Groups per round: bounds the working memory like kChunk does.
+    const std::size_t per_round = std::max<std::size_t>(1, kChunk / group_size);
+    std::vector<BucketAdd> adds;
+    for (std::size_t g0 = 0; g0 < out.size(); g0 += per_round) {
+        const std::size_t g1 = std::min(out.size(), g0 + per_round);
+        adds.clear();
+        for (std::size_t g = g0; g < g1; g++)
+            for (std::size_t i = g * group_size; i < (g + 1) * group_size; i++)
+                push_digits(adds, scalars[i], i * windows_, (g - g0) * nb);
+        std::vector<blst_p1_affine> buckets((g1 - g0) * nb);
+        std::vector<std::uint8_t> filled(buckets.size(), 0);
+        accumulate_buckets(table_, adds, buckets, filled);
+        weighted_bucket_sums(buckets, filled, nb, out.subspan(g0, g1 - g0));
+    }
 }
 
 }  // namespace kzg::core

@@ -22,16 +22,28 @@
 
 namespace kzg::core {
 
+// One term of a bucket sum: buckets[bucket] += (negate ? -1 : 1) * points[point].
+struct BucketAdd {
+    std::uint32_t point;
+    std::uint32_t bucket;
+    bool negate;
+};
+
 class FixedBaseMsm {
   public:
     // Bases must be finite points (trusted-setup points are validated so).
-    FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits);
+    // The table is built on up to `threads` threads.
+    FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits, unsigned threads = 1);
 
     // sum scalars[i] * bases[i]; scalars.size() <= bases.size().
     blst_p1 msm(std::span<const Fr> scalars) const;
     // The same over the range [begin, end) of bases and scalars (for splitting
     // one MSM across threads).
     blst_p1 msm_range(std::span<const Fr> scalars, std::size_t begin, std::size_t end) const;
+    // Many small MSMs at once: out[g] = sum over bases and scalars of group g,
+    // the groups being consecutive runs of group_size. Their buckets share the
+    // batched additions.
+    void msm_groups(std::span<const Fr> scalars, std::size_t group_size, std::span<blst_p1> out) const;
 
     std::size_t num_bases() const { return n_; }
     unsigned window_bits() const { return w_; }
@@ -43,22 +55,22 @@ class FixedBaseMsm {
     static std::size_t windows_for(unsigned window_bits) { return (256 + window_bits - 1) / window_bits; }
 
   private:
+    void push_digits(std::vector<BucketAdd>& adds, const Fr& scalar, std::size_t first_point,
+                     std::size_t bucket_base) const;
+
     std::size_t n_;
     unsigned w_;
     std::size_t windows_;
     std::vector<blst_p1_affine> table_;  // [i * windows_ + j] = 2^(w*j) * P_i
 };
 
-// Exposed for tests: accumulates `points` (each optionally negated) into
-// buckets[bucket_of[k]] with batched affine additions.
-struct BucketAdd {
-    std::uint32_t point;   // index into the point table
-    std::uint32_t bucket;  // bucket index
-    bool negate;
-};
+// Adds every term into its bucket with batched affine additions; `filled`
+// says which buckets hold a point (an empty bucket is the identity). Exposed
+// for tests.
 void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
                         std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
-// sum_i (i + 1) * buckets[i] over the filled buckets.
-blst_p1 weighted_bucket_sum(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled);
+// For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * buckets[g * nb + i].
+void weighted_bucket_sums(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled,
+                          std::size_t nb, std::span<blst_p1> out);
 
 }  // namespace kzg::core

@@ -15,7 +15,7 @@ using detail::invalid;
 Result<KZGCommitment> Context::blob_to_kzg_commitment(const Blob& blob) const {
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-    const blst_p1 c = core::g1_lincomb_affine(impl_->g1_lagrange_brp, poly);
+    const blst_p1 c = impl_->lagrange_lincomb(poly);
     KZGCommitment out;
     core::g1_encode(out.data(), c);
     return out;

@@ -65,7 +65,7 @@ blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const F
         q[static_cast<std::size_t>(m)] = acc;
     }
     if (y_out) *y_out = y;
-    return core::g1_lincomb_affine(ctx.g1_lagrange_brp, q);
+    return ctx.lagrange_lincomb(q);
 }
 
 bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commitment, const Fr& z, const Fr& y,

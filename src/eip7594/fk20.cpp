@@ -41,11 +41,17 @@ void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs
         for (std::size_t i = 0; i < n; i++) scalars[i * l + j] = a[i];
     }
 
-    // One Pippenger MSM of 64 terms per FFT position.
+    // One MSM of 64 terms per FFT position: all 128 at once over the fixed-base
+    // tables, or one Pippenger each without them.
     std::vector<blst_p1> h_ext(n);
     const std::span<const blst_p1_affine> cols(t.fk20_columns);
     const std::span<const Fr> sc(scalars);
-    for (std::size_t i = 0; i < n; i++) h_ext[i] = core::g1_lincomb_affine(cols.subspan(i * l, l), sc.subspan(i * l, l));
+    if (t.fk20_msm) {
+        t.fk20_msm->msm_groups(sc, l, h_ext);
+    } else {
+        for (std::size_t i = 0; i < n; i++)
+            h_ext[i] = core::g1_lincomb_affine(cols.subspan(i * l, l), sc.subspan(i * l, l));
+    }
     core::g1_fft(h_ext, t.fft);
 
     // H_u = IDFT(h_ext)[u] for u < 64, zero-padded to 128 for the final DFT.

@@ -3,11 +3,13 @@
 
 #include "core/fft.hpp"
 #include "core/g1.hpp"
+#include "core/parallel.hpp"
 #include "eip7594/tables.hpp"
 
 namespace kzg::eip7594 {
 
-std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial) {
+std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial,
+                                  const ContextOptions& options, unsigned threads) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // 64 offsets j within a cell
     constexpr std::size_t m = CELLS_PER_BLOB;           // 64 Toeplitz rows
     constexpr std::size_t n = FK20_CIRCULANT_SIZE;      // 128
@@ -18,17 +20,20 @@ std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& 
 
     // Projective staging: 128 * 64 * 144 bytes = 1.125 MiB, freed on return.
     std::vector<blst_p1> columns(n * l);
-    std::vector<blst_p1> b(n);
-    for (std::size_t j = 0; j < l; j++) {
-        // Circulant embedding of the Toeplitz column S_j[v] = [s^(64v+j)]G1:
-        // B[0] = S_j[0], B[n-v] = S_j[v] for 1 <= v < m, zero elsewhere, so
-        // that (a (*) B)[u] = sum_v a[u+v] S_j[v] for u < m (see fk20.cpp).
-        for (auto& p : b) p = core::g1_identity();
-        blst_p1_from_affine(&b[0], &g1_monomial[j]);
-        for (std::size_t v = 1; v < m; v++) blst_p1_from_affine(&b[n - v], &g1_monomial[l * v + j]);
-        core::g1_fft(b, t.fft);
-        for (std::size_t i = 0; i < n; i++) columns[i * l + j] = b[i];
-    }
+    // The 64 column FFTs are independent: split them across threads.
+    core::parallel_for(l, threads, [&](std::size_t j0, std::size_t j1) {
+        std::vector<blst_p1> b(n);
+        for (std::size_t j = j0; j < j1; j++) {
+            // Circulant embedding of the Toeplitz column S_j[v] = [s^(64v+j)]G1:
+            // B[0] = S_j[0], B[n-v] = S_j[v] for 1 <= v < m, zero elsewhere, so
+            // that (a (*) B)[u] = sum_v a[u+v] S_j[v] for u < m (see fk20.cpp).
+            for (auto& p : b) p = core::g1_identity();
+            blst_p1_from_affine(&b[0], &g1_monomial[j]);
+            for (std::size_t v = 1; v < m; v++) blst_p1_from_affine(&b[n - v], &g1_monomial[l * v + j]);
+            core::g1_fft(b, t.fft);
+            for (std::size_t i = 0; i < n; i++) columns[i * l + j] = b[i];
+        }
+    });
 
     // The batch affine conversion (one inversion) and the Pippenger MSMs of
     // fk20.cpp both need finite points; for a sound setup this never fails.
@@ -39,6 +44,8 @@ std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& 
     t.fk20_columns.resize(n * l);
     const blst_p1* arg[2] = {columns.data(), nullptr};
     blst_p1s_to_affine(t.fk20_columns.data(), arg, columns.size());
+    if (options.precompute != 0)
+        t.fk20_msm.emplace(t.fk20_columns, static_cast<unsigned>(options.precompute), threads);
     return std::nullopt;
 }
 

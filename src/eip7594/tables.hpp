@@ -5,6 +5,7 @@
 //   fft.roots + fft.inv_roots   2 * 8192 * 32           =   524,288
 //   fk20_columns                128 * 64 * 96 (affine)  =   786,432
 //   total                                               = 1,310,720 (1.25 MiB)
+//   fk20_msm (precompute = w > 0)  8192 * ceil(256/w) * 96  (w = 8: 25,165,824)
 // This is c-kzg's precompute=0 layout (x_ext_fft_columns); no fixed-base
 // window tables.
 #pragma once
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "core/fft.hpp"
+#include "core/msm_fixed_base.hpp"
 #include "kzg/kzg.hpp"
 
 namespace kzg::eip7594 {
@@ -36,11 +38,16 @@ struct Tables {
     // multi-scalar multiplications of a proof computation reads 64 contiguous
     // points.
     std::vector<blst_p1_affine> fk20_columns;
+
+    // Fixed-base tables over fk20_columns (absent with precompute 0): the 128
+    // MSMs become one batched bucket sum (core/msm_fixed_base.hpp).
+    std::optional<core::FixedBaseMsm> fk20_msm;
 };
 
 // Fills t from the monomial G1 setup ([s^i]G1, i < 4096). An error (setup)
 // when the setup is too short or a table point is the identity (which the
 // Pippenger MSM does not accept).
-std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial);
+std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial,
+                                  const ContextOptions& options, unsigned threads);
 
 }  // namespace kzg::eip7594

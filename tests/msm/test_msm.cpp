@@ -137,3 +137,47 @@ TEST(BucketAccumulation, ManyAddsIntoFewBuckets) {
 INSTANTIATE_TEST_SUITE_P(Windows, FixedBase, ::testing::Values(2u, 3u, 5u, 8u, 12u, 16u));
 
 }  // namespace
+
+namespace {
+
+TEST(FixedBaseGroups, ManySmallMsmsMatchSeparateOnes) {
+    std::mt19937_64 rng(11);
+    const std::size_t groups = 40, size = 8;
+    auto pts = random_points(rng, groups * size);
+    for (unsigned w : {3u, 8u}) {
+        FixedBaseMsm msm(pts, w);
+        std::vector<Fr> sc(pts.size());
+        for (auto& s : sc) s = random_fr(rng);
+        sc[5] = fr_zero();
+        for (std::size_t i = 8; i < 16; i++) sc[i] = fr_zero();  // a whole group of zeros: identity
+        std::vector<blst_p1> out(groups);
+        msm.msm_groups(sc, size, out);
+        for (std::size_t g = 0; g < groups; g++) {
+            const std::span<const blst_p1_affine> p(pts);
+            const std::span<const Fr> s(sc);
+            EXPECT_TRUE(g1_equal(out[g], naive(p.subspan(g * size, size), s.subspan(g * size, size))))
+                << "w " << w << " group " << g;
+        }
+        EXPECT_TRUE(blst_p1_is_inf(&out[1]));
+    }
+}
+
+TEST(FixedBaseGroups, RoundsOfGroups) {
+    // 1024 / 64 = 16 groups per round: 40 groups take three rounds.
+    std::mt19937_64 rng(12);
+    const std::size_t groups = 40, size = 64;
+    auto base = random_points(rng, 64);
+    std::vector<blst_p1_affine> pts;
+    for (std::size_t g = 0; g < groups; g++) pts.insert(pts.end(), base.begin(), base.end());
+    FixedBaseMsm msm(pts, 8);
+    std::vector<Fr> sc(pts.size());
+    for (auto& s : sc) s = random_fr(rng);
+    std::vector<blst_p1> out(groups);
+    msm.msm_groups(sc, size, out);
+    for (std::size_t g = 0; g < groups; g += 13) {
+        const std::span<const Fr> s(sc);
+        EXPECT_TRUE(g1_equal(out[g], g1_lincomb_affine(base, s.subspan(g * size, size)))) << "group " << g;
+    }
+}
+
+}  // namespace
