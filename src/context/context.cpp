@@ -18,7 +18,11 @@ Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, 
     core::bit_reversal_permutation(std::span<blst_p1_affine>(impl->g1_lagrange_brp));
     impl->g1_monomial = std::move(s.g1_monomial);
     impl->g2_monomial = std::move(s.g2_monomial);
-    blst_p2_from_affine(&impl->g2_s, &impl->g2_monomial[1]);
+    blst_p2_affine g2_gen;
+    blst_p2_to_affine(&g2_gen, &core::g2_generator());
+    impl->g2_gen_lines = std::make_unique<core::G2Prepared>(g2_gen);
+    impl->g2_s_lines = std::make_unique<core::G2Prepared>(impl->g2_monomial[1]);
+    impl->g2_s64_lines = std::make_unique<core::G2Prepared>(impl->g2_monomial[FIELD_ELEMENTS_PER_CELL]);
     impl->roots_brp = core::compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB);
     core::bit_reversal_permutation(std::span<core::Fr>(impl->roots_brp));
     auto bad_window = [](int bits) { return bits != 0 && (bits < 2 || bits > 16); };

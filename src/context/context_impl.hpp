@@ -28,7 +28,9 @@ struct ContextImpl {
     std::vector<blst_p1_affine> g1_lagrange_brp;
     std::vector<blst_p1_affine> g1_monomial;   // [s^i]G1, i < 4096
     std::vector<blst_p2_affine> g2_monomial;   // [s^i]G2, i <= 64
-    blst_p2 g2_s;                              // [s]G2, projective
+    // Miller-loop lines of G2, [s]G2 and [s^64]G2, the fixed second arguments
+    // of every verification pairing.
+    std::unique_ptr<core::G2Prepared> g2_gen_lines, g2_s_lines, g2_s64_lines;
 
     // Fixed-base tables over g1_lagrange_brp (absent with blob_window_bits 0).
     std::optional<core::FixedBaseMsm> blob_msm;

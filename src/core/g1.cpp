@@ -152,4 +152,20 @@ bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, co
     return blst_fp12_is_one(&gt);
 }
 
+G2Prepared::G2Prepared(const blst_p2_affine& q) { blst_precompute_lines(lines, &q); }
+
+bool pairings_verify(const blst_p1& a1, const G2Prepared& a2, const blst_p1& b1, const G2Prepared& b2) {
+    blst_p1 b1_neg = b1;
+    blst_p1_cneg(&b1_neg, true);
+    blst_p1_affine aa1, bb1;
+    blst_p1_to_affine(&aa1, &a1);
+    blst_p1_to_affine(&bb1, &b1_neg);
+    blst_fp12 loop0, loop1, gt;
+    blst_miller_loop_lines(&loop0, a2.lines, &aa1);
+    blst_miller_loop_lines(&loop1, b2.lines, &bb1);
+    blst_fp12_mul(&gt, &loop0, &loop1);
+    blst_final_exp(&gt, &gt);
+    return blst_fp12_is_one(&gt);
+}
+
 }  // namespace kzg::core

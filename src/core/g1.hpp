@@ -52,4 +52,14 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars)
 // e(a1, a2) == e(b1, b2)
 bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, const blst_p2& b2);
 
+// A fixed G2 point with its Miller-loop lines precomputed (18 KiB): pairings
+// against setup points skip the G2 arithmetic of the Miller loop.
+struct G2Prepared {
+    explicit G2Prepared(const blst_p2_affine& q);
+    blst_fp6 lines[68];
+};
+
+// e(a1, a2) == e(b1, b2) for prepared G2 points.
+bool pairings_verify(const blst_p1& a1, const G2Prepared& a2, const blst_p1& b1, const G2Prepared& b2);
+
 }  // namespace kzg::core

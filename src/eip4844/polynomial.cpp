@@ -70,12 +70,12 @@ blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const F
 
 bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commitment, const Fr& z, const Fr& y,
                            const blst_p1& proof) {
-    // e(P - [y]G1, G2) == e(proof, [s]G2 - [z]G2)
-    blst_p2 x_minus_z = core::g2_mul(core::g2_generator(), z);
-    blst_p2_cneg(&x_minus_z, true);
-    blst_p2_add_or_double(&x_minus_z, &ctx.g2_s, &x_minus_z);
-    const blst_p1 p_minus_y = core::g1_sub(commitment, core::g1_mul(core::g1_generator(), y));
-    return core::pairings_verify(p_minus_y, core::g2_generator(), proof, x_minus_z);
+    // The spec's e(P - [y]G1, G2) == e(proof, [s]G2 - [z]G2), rearranged so that
+    // both G2 arguments are fixed setup points with precomputed lines:
+    //   e(P - [y]G1 + [z]proof, G2) == e(proof, [s]G2).
+    const blst_p1 lhs = core::g1_add(core::g1_sub(commitment, core::g1_mul(core::g1_generator(), y)),
+                                     core::g1_mul(proof, z));
+    return core::pairings_verify(lhs, *ctx.g2_gen_lines, proof, *ctx.g2_s_lines);
 }
 
 bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst_p1> commitments,
@@ -110,7 +110,7 @@ bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst
     const blst_p1 c_minus_y_lincomb = core::g1_lincomb(c_minus_y, r_powers);
     const blst_p1 rhs = core::g1_add(c_minus_y_lincomb, proof_z_lincomb);
     // e(sum r^i proof_i, [s]G2) == e(sum r^i (C_i - y_i + z_i proof_i), G2)
-    return core::pairings_verify(proof_lincomb, ctx.g2_s, rhs, core::g2_generator());
+    return core::pairings_verify(proof_lincomb, *ctx.g2_s_lines, rhs, *ctx.g2_gen_lines);
 }
 
 Fr compute_challenge(const Blob& blob, const Bytes48& commitment) {

@@ -58,9 +58,7 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
     // Step 2: LL = sum_k r^k proofs[k].
     const blst_p1 ll = core::g1_lincomb(proofs, r_powers);
 
-    // Step 3: LR = [s^n]G2.
-    blst_p2 lr;
-    blst_p2_from_affine(&lr, &ctx.g2_monomial[l]);
+    // Step 3: LR = [s^n]G2 (its Miller-loop lines are precomputed: g2_s64_lines).
 
     // Step 4.1: RLC = sum_i weights[i] commitments[i], weights[i] = sum of r^k over the cells of commitment i.
     std::vector<Fr> weights(commitments.size(), core::fr_zero());
@@ -109,7 +107,7 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
     const blst_p1 rl = core::g1_add(core::g1_sub(rlc, rli), rlp);
 
     // Step 5: e(LL, LR) == e(RL, [1]G2).
-    return core::pairings_verify(ll, lr, rl, core::g2_generator());
+    return core::pairings_verify(ll, *ctx.g2_s64_lines, rl, *ctx.g2_gen_lines);
 }
 
 }  // namespace kzg::eip7594
