@@ -1,0 +1,237 @@
+// kzg::Context basics: the embedded mainnet setup, its identity, use from
+// several threads at once, error codes and the messages naming bad inputs.
+#include <gtest/gtest.h>
+
+#include <latch>
+#include <thread>
+
+#include "unit/unit_helpers.hpp"
+
+namespace {
+
+using kzg::ErrorCode;
+using unit::contains_all;
+
+std::shared_ptr<const kzg::Context> fresh_mainnet() {
+    auto r = kzg::Context::mainnet();
+    EXPECT_TRUE(r.ok()) << r.message();
+    return r.ok() ? r.value() : nullptr;
+}
+
+// One context for the tests that only use it (building one takes a moment).
+std::shared_ptr<const kzg::Context> mainnet() {
+    static const std::shared_ptr<const kzg::Context> ctx = fresh_mainnet();
+    return ctx;
+}
+
+TEST(Context, MainnetLoads) {
+    auto ctx = mainnet();
+    ASSERT_NE(ctx, nullptr);
+    const std::string hex = ctx->setup_sha256_hex();
+    EXPECT_EQ(hex.size(), 64u);
+    for (char c : hex) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << hex;
+    EXPECT_EQ(hex, kzg::hex_encode(std::span<const std::uint8_t>(ctx->setup_sha256()), false));
+    // Stable: a second context, built independently, has the same identity.
+    auto again = fresh_mainnet();
+    ASSERT_NE(again, nullptr);
+    EXPECT_NE(again.get(), ctx.get());
+    EXPECT_EQ(again->setup_sha256_hex(), hex);
+    EXPECT_EQ(again->setup_sha256(), ctx->setup_sha256());
+    EXPECT_NE(hex, std::string(64, '0'));
+}
+
+TEST(Context, SameResultsFromFourThreads) {
+    auto ctx = mainnet();
+    ASSERT_NE(ctx, nullptr);
+    unit::Rng rng(0xc0117e47u);
+    auto shared_blob = unit::random_blob(rng);
+    std::vector<std::unique_ptr<kzg::Blob>> own;
+    for (int i = 0; i < 4; i++) own.push_back(unit::random_blob(rng));
+    kzg::Bytes32 z;
+    rng.fill(z.data(), 32);
+    z.bytes[0] = 0x2a;
+
+    struct Out {
+        std::string shared_c, own_c, proof, y;
+        bool verified = false;
+    };
+    std::vector<Out> out(4);
+    std::latch start(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; i++) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            auto c = ctx->blob_to_kzg_commitment(*shared_blob);
+            auto oc = ctx->blob_to_kzg_commitment(*own[i]);
+            auto p = ctx->compute_kzg_proof(*shared_blob, z);
+            if (c.ok()) out[i].shared_c = kzg::hex_encode(*c);
+            if (oc.ok()) out[i].own_c = kzg::hex_encode(*oc);
+            if (p.ok()) {
+                out[i].proof = kzg::hex_encode(p->proof);
+                out[i].y = kzg::hex_encode(p->y);
+                if (c.ok()) {
+                    auto v = ctx->verify_kzg_proof(*c, z, p->y, p->proof);
+                    out[i].verified = v.ok() && *v;
+                }
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+
+    // The same computations on this thread, afterwards.
+    auto c = ctx->blob_to_kzg_commitment(*shared_blob);
+    auto p = ctx->compute_kzg_proof(*shared_blob, z);
+    ASSERT_TRUE(c.ok() && p.ok());
+    for (int i = 0; i < 4; i++) {
+        EXPECT_EQ(out[i].shared_c, kzg::hex_encode(*c)) << "thread " << i;
+        EXPECT_EQ(out[i].proof, kzg::hex_encode(p->proof)) << "thread " << i;
+        EXPECT_EQ(out[i].y, kzg::hex_encode(p->y)) << "thread " << i;
+        EXPECT_TRUE(out[i].verified) << "thread " << i;
+        auto oc = ctx->blob_to_kzg_commitment(*own[i]);
+        ASSERT_TRUE(oc.ok());
+        EXPECT_EQ(out[i].own_c, kzg::hex_encode(*oc)) << "thread " << i;
+    }
+}
+
+// Tables built on first use (lazy_tables) by four threads racing for them give
+// the answers of a context that built them at construction.
+TEST(Context, LazyTablesFromFourThreads) {
+    auto eager = mainnet();
+    ASSERT_NE(eager, nullptr);
+    kzg::ContextOptions options;
+    options.lazy_tables = true;
+    auto lazy_r = kzg::Context::mainnet(options);
+    ASSERT_TRUE(lazy_r.ok()) << lazy_r.message();
+    auto lazy = lazy_r.value();
+    unit::Rng rng(0x1a2bu);
+    auto blob = unit::random_blob(rng);
+    const auto want_c = eager->blob_to_kzg_commitment(*blob);
+    const auto want_cp = eager->compute_cells_and_kzg_proofs(*blob);
+    ASSERT_TRUE(want_c.ok() && want_cp.ok());
+
+    std::vector<int> ok(4, 0);
+    std::latch start(4);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 4; i++) {
+        threads.emplace_back([&, i] {
+            start.arrive_and_wait();
+            // Half the threads race for the FK20 tables first, half for the blob table.
+            auto cp = (i % 2) ? lazy->compute_cells_and_kzg_proofs(*blob) : kzg::Result<kzg::CellsAndProofs>(
+                                                                                   kzg::CellsAndProofs{});
+            auto c = lazy->blob_to_kzg_commitment(*blob);
+            if (i % 2 == 0) cp = lazy->compute_cells_and_kzg_proofs(*blob);
+            ok[i] = c.ok() && cp.ok() && *c == *want_c && cp->proofs == want_cp->proofs && cp->cells == want_cp->cells;
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (int i = 0; i < 4; i++) EXPECT_TRUE(ok[i]) << "thread " << i;
+}
+
+TEST(Context, InvalidOptionsAreRefused) {
+    for (int bits : {-1, 1, 17, 64}) {
+        kzg::ContextOptions o;
+        o.precompute = bits;
+        auto r = kzg::Context::mainnet(o);
+        EXPECT_FALSE(r.ok()) << bits;
+        EXPECT_NE(r.message().find("precompute"), std::string::npos) << r.message();
+        kzg::ContextOptions b;
+        b.blob_window_bits = bits;
+        auto rb = kzg::Context::mainnet(b);
+        EXPECT_FALSE(rb.ok()) << bits;
+        EXPECT_NE(rb.message().find("blob_window_bits"), std::string::npos) << rb.message();
+    }
+}
+
+TEST(Context, ErrorCodeNames) {
+    EXPECT_EQ(kzg::error_code_name(ErrorCode::kOk), "ok");
+    EXPECT_EQ(kzg::error_code_name(ErrorCode::kInvalidInput), "invalid_input");
+    EXPECT_EQ(kzg::error_code_name(ErrorCode::kInvalidSetup), "invalid_setup");
+    EXPECT_EQ(kzg::error_code_name(ErrorCode::kIo), "io");
+    EXPECT_EQ(kzg::error_code_name(ErrorCode::kInternal), "internal");
+    EXPECT_EQ(kzg::error_code_name(static_cast<ErrorCode>(99)), "unknown");
+}
+
+TEST(Context, ResultBasics) {
+    kzg::Result<int> ok(7);
+    EXPECT_TRUE(ok.ok());
+    EXPECT_TRUE(static_cast<bool>(ok));
+    EXPECT_EQ(*ok, 7);
+    EXPECT_EQ(ok.code(), ErrorCode::kOk);
+    kzg::Result<int> bad(ErrorCode::kIo, "disk: gone");
+    EXPECT_FALSE(bad.ok());
+    EXPECT_FALSE(static_cast<bool>(bad));
+    EXPECT_EQ(bad.code(), ErrorCode::kIo);
+    EXPECT_EQ(bad.message(), "disk: gone");
+    kzg::Result<int> from_error(kzg::Error{ErrorCode::kInvalidInput, "z: bad"});
+    EXPECT_EQ(from_error.code(), ErrorCode::kInvalidInput);
+    EXPECT_EQ(from_error.error().message, "z: bad");
+}
+
+// ---- messages name the bad input -----------------------------------------------------------
+
+TEST(Context, ErrorMessagesNameTheInput) {
+    auto ctx = mainnet();
+    ASSERT_NE(ctx, nullptr);
+    unit::Rng rng(0xe7707u);
+    auto blob = unit::random_blob(rng);
+    std::fill(blob->bytes.begin() + 32 * 17, blob->bytes.begin() + 32 * 18, 0xff);  // element 17 >= r
+    auto c = ctx->blob_to_kzg_commitment(*blob);
+    ASSERT_FALSE(c.ok());
+    EXPECT_EQ(c.code(), ErrorCode::kInvalidInput);
+    EXPECT_TRUE(contains_all(c.message(), {"blob", "element 17"}));
+
+    auto good = unit::random_blob(rng);
+    auto gc = ctx->blob_to_kzg_commitment(*good);
+    ASSERT_TRUE(gc.ok());
+    kzg::Bytes32 bad_fe;
+    bad_fe.bytes.fill(0xff);
+    kzg::Bytes32 zero{};
+    auto p = ctx->compute_kzg_proof(*good, bad_fe);
+    ASSERT_FALSE(p.ok());
+    EXPECT_EQ(p.code(), ErrorCode::kInvalidInput);
+    EXPECT_TRUE(contains_all(p.message(), {"z"}));
+
+    const auto off = unit::g1_off_curve();
+    const auto nsub = unit::g1_not_in_subgroup();
+    kzg::Bytes48 off_b, nsub_b;
+    std::copy(off.begin(), off.end(), off_b.bytes.begin());
+    std::copy(nsub.begin(), nsub.end(), nsub_b.bytes.begin());
+
+    auto v = ctx->verify_kzg_proof(off_b, zero, zero, *gc);
+    ASSERT_FALSE(v.ok());
+    EXPECT_TRUE(contains_all(v.message(), {"commitment"}));
+    v = ctx->verify_kzg_proof(*gc, zero, bad_fe, *gc);
+    ASSERT_FALSE(v.ok());
+    EXPECT_TRUE(contains_all(v.message(), {"y"}));
+    v = ctx->verify_kzg_proof(*gc, zero, zero, nsub_b);
+    ASSERT_FALSE(v.ok());
+    EXPECT_TRUE(contains_all(v.message(), {"proof", "subgroup"}));
+    auto bp = ctx->compute_blob_kzg_proof(*good, nsub_b);
+    ASSERT_FALSE(bp.ok());
+    EXPECT_TRUE(contains_all(bp.message(), {"commitment", "subgroup"}));
+
+    std::vector<kzg::Blob> blobs{*good, *good, *blob};
+    std::vector<kzg::Bytes48> cs{*gc, *gc, *gc}, ps{*gc, *gc, *gc};
+    v = ctx->verify_blob_kzg_proof_batch(blobs, cs, ps);
+    ASSERT_FALSE(v.ok());
+    EXPECT_TRUE(contains_all(v.message(), {"blobs[2]", "element 17"}));
+    blobs[2] = *good;
+    cs[1] = off_b;
+    v = ctx->verify_blob_kzg_proof_batch(blobs, cs, ps);
+    ASSERT_FALSE(v.ok());
+    EXPECT_TRUE(contains_all(v.message(), {"commitments[1]"}));
+    cs[1] = *gc;
+    ps[0] = nsub_b;
+    v = ctx->verify_blob_kzg_proof_batch(blobs, cs, ps);
+    ASSERT_FALSE(v.ok());
+    EXPECT_TRUE(contains_all(v.message(), {"proofs[0]"}));
+    v = ctx->verify_blob_kzg_proof_batch(blobs, std::span<const kzg::Bytes48>(cs).first(2), ps);
+    ASSERT_FALSE(v.ok());
+    EXPECT_EQ(v.code(), ErrorCode::kInvalidInput);
+    EXPECT_TRUE(contains_all(v.message(), {"3 blobs", "2 commitments", "3 proofs"}));
+    v = ctx->verify_blob_kzg_proof_batch({}, {}, {});
+    ASSERT_TRUE(v.ok()) << v.message();
+    EXPECT_TRUE(*v);
+}
+
+}  // namespace

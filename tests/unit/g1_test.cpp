@@ -1,0 +1,220 @@
+// core/g1.hpp: decoding, linear combinations, pairings.
+#include <gtest/gtest.h>
+
+#include "core/g1.hpp"
+#include "unit/unit_helpers.hpp"
+
+namespace {
+
+using namespace kzg::core;
+
+blst_p1 naive_sum(std::span<const blst_p1> points, std::span<const Fr> scalars) {
+    blst_p1 acc = g1_identity();
+    for (std::size_t i = 0; i < points.size(); i++) acc = g1_add(acc, g1_mul(points[i], scalars[i]));
+    return acc;
+}
+
+blst_p1 random_point(unit::Rng& rng) { return g1_mul(g1_generator(), unit::random_fr(rng)); }
+
+std::string show(const blst_p1& p) {
+    std::uint8_t b[48];
+    blst_p1_compress(b, &p);
+    return unit::hex(std::span<const std::uint8_t>(b, 48));
+}
+
+// ---- decoding ------------------------------------------------------------------------------------
+
+TEST(G1Decode, Statuses) {
+    std::uint8_t gen[48];
+    blst_p1_compress(gen, &g1_generator());
+    blst_p1 p;
+    blst_p1_affine a;
+    ASSERT_EQ(g1_decode(p, gen), PointStatus::kOk);
+    EXPECT_TRUE(g1_equal(p, g1_generator()));
+    ASSERT_EQ(g1_decode_affine(a, gen), PointStatus::kOk);
+
+    std::uint8_t inf[48] = {0xc0};
+    ASSERT_EQ(g1_decode(p, inf), PointStatus::kOk);
+    EXPECT_TRUE(blst_p1_is_inf(&p));
+    ASSERT_EQ(g1_decode_affine(a, inf), PointStatus::kOk);
+    EXPECT_TRUE(blst_p1_affine_is_inf(&a));
+
+    // The infinity flag with any other bit set.
+    for (int variant = 0; variant < 4; variant++) {
+        std::uint8_t b[48] = {0xc0};
+        if (variant == 0) b[47] = 1;
+        if (variant == 1) b[0] = 0xc1;
+        if (variant == 2) b[0] = 0xe0;
+        if (variant == 3) b[0] = 0x40;  // without the compression flag
+        EXPECT_EQ(g1_decode(p, b), PointStatus::kBadEncoding) << variant;
+        EXPECT_EQ(g1_decode_affine(a, b), PointStatus::kBadEncoding) << variant;
+    }
+    std::uint8_t zero[48] = {};
+    EXPECT_EQ(g1_decode(p, zero), PointStatus::kBadEncoding);
+    gen[0] &= 0x7f;  // uncompressed flag on a 48-byte input
+    EXPECT_EQ(g1_decode(p, gen), PointStatus::kBadEncoding);
+
+    const auto off = unit::g1_off_curve();
+    EXPECT_EQ(g1_decode(p, off.data()), PointStatus::kBadEncoding);
+    EXPECT_EQ(g1_decode_affine(a, off.data()), PointStatus::kBadEncoding);
+    const auto ns = unit::g1_not_in_subgroup();
+    EXPECT_EQ(g1_decode(p, ns.data()), PointStatus::kNotInSubgroup);
+    EXPECT_EQ(g1_decode_affine(a, ns.data()), PointStatus::kNotInSubgroup);
+
+    EXPECT_STRNE(point_status_text(PointStatus::kBadEncoding), point_status_text(PointStatus::kNotInSubgroup));
+}
+
+TEST(G1Decode, RandomPointsRoundTrip) {
+    unit::Rng rng(31);
+    for (int i = 0; i < 50; i++) {
+        const blst_p1 p = random_point(rng);
+        std::uint8_t b[48];
+        g1_encode(b, p);
+        blst_p1 q;
+        ASSERT_EQ(g1_decode(q, b), PointStatus::kOk);
+        ASSERT_TRUE(g1_equal(p, q));
+        b[0] ^= 0x20;  // the sort flag: -p
+        ASSERT_EQ(g1_decode(q, b), PointStatus::kOk);
+        ASSERT_TRUE(blst_p1_is_inf(&(q = g1_add(p, q))));
+    }
+}
+
+TEST(G2Decode, Statuses) {
+    std::uint8_t gen[96];
+    blst_p2_compress(gen, &g2_generator());
+    blst_p2_affine a;
+    EXPECT_EQ(g2_decode(a, gen), PointStatus::kOk);
+    gen[95] ^= 1;
+    EXPECT_NE(g2_decode(a, gen), PointStatus::kOk);
+    std::uint8_t zero[96] = {};
+    EXPECT_EQ(g2_decode(a, zero), PointStatus::kBadEncoding);
+}
+
+// ---- linear combinations ---------------------------------------------------------------------------
+
+struct Case {
+    std::vector<blst_p1> points;
+    std::vector<Fr> scalars;
+};
+
+// Random terms with the awkward ones mixed in: infinities, zero scalars, P
+// with -P, repeated points, and scalars 1 and -1.
+Case awkward_case(unit::Rng& rng, std::size_t n) {
+    Case c;
+    for (std::size_t i = 0; i < n; i++) {
+        c.points.push_back(random_point(rng));
+        c.scalars.push_back(unit::random_fr(rng));
+    }
+    if (n == 0) return c;
+    for (std::size_t k = 0; k < n; k++) {
+        const std::size_t i = rng.below(n);
+        const std::size_t j = rng.below(n);
+        switch (rng.below(6)) {
+            case 0: c.points[i] = g1_identity(); break;
+            case 1: c.scalars[i] = fr_zero(); break;
+            case 2: c.points[i] = c.points[j]; blst_p1_cneg(&c.points[i], true); break;   // -P
+            case 3: c.points[i] = c.points[j]; break;                                  // repeated
+            case 4: c.points[i] = c.points[j]; c.scalars[i] = c.scalars[j]; break;     // repeated term
+            case 5: c.scalars[i] = rng.below(2) ? fr_one() : fr_neg(fr_one()); break;
+        }
+    }
+    return c;
+}
+
+TEST(G1Lincomb, MatchesNaiveSum) {
+    unit::Rng rng(32);
+    for (std::size_t n : {0u, 1u, 2u, 3u, 7u, 8u, 9u, 16u, 33u, 64u, 130u}) {
+        for (int rep = 0; rep < 4; rep++) {
+            const Case c = awkward_case(rng, n);
+            const blst_p1 got = g1_lincomb(c.points, c.scalars);
+            const blst_p1 want = naive_sum(c.points, c.scalars);
+            ASSERT_TRUE(g1_equal(got, want)) << "n " << n << " rep " << rep << ": " << show(got) << " vs " << show(want);
+        }
+    }
+}
+
+TEST(G1Lincomb, SpecialLists) {
+    unit::Rng rng(33);
+    for (std::size_t n : {1u, 8u, 20u}) {
+        // All points at infinity.
+        std::vector<blst_p1> pts(n, g1_identity());
+        std::vector<Fr> sc(n);
+        for (auto& s : sc) s = unit::random_fr(rng);
+        EXPECT_TRUE(blst_p1_is_inf(&(pts[0] = g1_lincomb(pts, sc)))) << n;
+        // All scalars zero.
+        for (auto& p : pts) p = random_point(rng);
+        std::vector<Fr> zeros(n, fr_zero());
+        blst_p1 r = g1_lincomb(pts, zeros);
+        EXPECT_TRUE(blst_p1_is_inf(&r)) << n;
+        // P and -P with the same scalar cancel; the same point n times sums.
+        const blst_p1 p = random_point(rng);
+        blst_p1 neg = p;
+        blst_p1_cneg(&neg, true);
+        std::vector<blst_p1> pm;
+        std::vector<Fr> s2;
+        for (std::size_t i = 0; i < n; i++) {
+            pm.push_back(i % 2 ? neg : p);
+            s2.push_back(fr_from_u64(7));
+        }
+        r = g1_lincomb(pm, s2);
+        const blst_p1 expect = (n % 2) ? g1_mul(p, fr_from_u64(7)) : g1_identity();
+        EXPECT_TRUE(g1_equal(r, expect)) << n;
+        std::vector<blst_p1> same(n, p);
+        std::vector<Fr> ones(n, fr_one());
+        EXPECT_TRUE(g1_equal(g1_lincomb(same, ones), g1_mul(p, fr_from_u64(n)))) << n;
+    }
+    std::vector<blst_p1> none;
+    std::vector<Fr> no_scalars;
+    blst_p1 r = g1_lincomb(none, no_scalars);
+    EXPECT_TRUE(blst_p1_is_inf(&r));
+}
+
+TEST(G1LincombAffine, MatchesNaiveSum) {
+    unit::Rng rng(34);
+    for (std::size_t n : {1u, 2u, 7u, 8u, 9u, 33u, 100u}) {
+        for (int rep = 0; rep < 3; rep++) {
+            Case c = awkward_case(rng, n);
+            // Affine bases are never infinity (trusted-setup points).
+            for (auto& p : c.points)
+                if (blst_p1_is_inf(&p)) p = random_point(rng);
+            std::vector<blst_p1_affine> aff(n);
+            for (std::size_t i = 0; i < n; i++) blst_p1_to_affine(&aff[i], &c.points[i]);
+            const blst_p1 got = g1_lincomb_affine(aff, c.scalars);
+            const blst_p1 want = naive_sum(c.points, c.scalars);
+            ASSERT_TRUE(g1_equal(got, want)) << "n " << n << " rep " << rep;
+        }
+    }
+}
+
+// ---- scalar multiplication and pairings -------------------------------------------------------------
+
+TEST(G1, MulAddSub) {
+    unit::Rng rng(35);
+    const blst_p1 p = random_point(rng);
+    EXPECT_TRUE(blst_p1_is_inf(&g1_identity()));
+    blst_p1 r = g1_mul(p, fr_zero());
+    EXPECT_TRUE(blst_p1_is_inf(&r));
+    EXPECT_TRUE(g1_equal(g1_mul(p, fr_one()), p));
+    EXPECT_TRUE(g1_equal(g1_add(p, p), g1_mul(p, fr_from_u64(2))));
+    r = g1_sub(p, p);
+    EXPECT_TRUE(blst_p1_is_inf(&r));
+    EXPECT_TRUE(g1_equal(g1_add(p, g1_identity()), p));
+    const Fr a = unit::random_fr(rng), b = unit::random_fr(rng);
+    EXPECT_TRUE(g1_equal(g1_add(g1_mul(p, a), g1_mul(p, b)), g1_mul(p, fr_add(a, b))));
+    EXPECT_TRUE(g1_equal(g1_mul(g1_mul(p, a), b), g1_mul(p, fr_mul(a, b))));
+}
+
+TEST(Pairing, Bilinear) {
+    unit::Rng rng(36);
+    const Fr a = unit::random_fr(rng), b = unit::random_fr(rng);
+    const blst_p1 a1 = g1_mul(g1_generator(), a);
+    const blst_p2 b2 = g2_mul(g2_generator(), b);
+    const blst_p1 ab1 = g1_mul(g1_generator(), fr_mul(a, b));
+    EXPECT_TRUE(pairings_verify(a1, b2, ab1, g2_generator()));
+    EXPECT_FALSE(pairings_verify(a1, b2, g1_add(ab1, g1_generator()), g2_generator()));
+    EXPECT_FALSE(pairings_verify(a1, b2, a1, g2_generator()));
+    // Infinity on both sides.
+    EXPECT_TRUE(pairings_verify(g1_identity(), b2, g1_identity(), g2_generator()));
+}
+
+}  // namespace
