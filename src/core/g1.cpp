@@ -15,6 +15,12 @@ const char* point_status_text(PointStatus s) {
     return "is invalid";
 }
 
+// blst reports some on-curve points outside the subgroup (x = 0) while
+// decompressing; every other failure is a bad encoding or an x off the curve.
+static PointStatus status_of(BLST_ERROR e) {
+    return e == BLST_POINT_NOT_IN_GROUP ? PointStatus::kNotInSubgroup : PointStatus::kBadEncoding;
+}
+
 static bool is_compressed_infinity(const std::uint8_t* in, std::size_t n) {
     if (in[0] != 0xc0) return false;
     for (std::size_t i = 1; i < n; i++)
@@ -27,7 +33,7 @@ PointStatus g1_decode_affine(blst_p1_affine& out, const std::uint8_t in[48]) {
         std::memset(&out, 0, sizeof out);
         return PointStatus::kOk;
     }
-    if (blst_p1_uncompress(&out, in) != BLST_SUCCESS) return PointStatus::kBadEncoding;
+    if (const BLST_ERROR e = blst_p1_uncompress(&out, in); e != BLST_SUCCESS) return status_of(e);
     if (!blst_p1_affine_in_g1(&out)) return PointStatus::kNotInSubgroup;
     return PointStatus::kOk;
 }
@@ -38,14 +44,14 @@ PointStatus g1_decode(blst_p1& out, const std::uint8_t in[48]) {
         return PointStatus::kOk;
     }
     blst_p1_affine a;
-    if (blst_p1_uncompress(&a, in) != BLST_SUCCESS) return PointStatus::kBadEncoding;
+    if (const BLST_ERROR e = blst_p1_uncompress(&a, in); e != BLST_SUCCESS) return status_of(e);
     blst_p1_from_affine(&out, &a);
     if (!blst_p1_in_g1(&out)) return PointStatus::kNotInSubgroup;
     return PointStatus::kOk;
 }
 
 PointStatus g2_decode(blst_p2_affine& out, const std::uint8_t in[96]) {
-    if (blst_p2_uncompress(&out, in) != BLST_SUCCESS) return PointStatus::kBadEncoding;
+    if (const BLST_ERROR e = blst_p2_uncompress(&out, in); e != BLST_SUCCESS) return status_of(e);
     if (!blst_p2_affine_in_g2(&out)) return PointStatus::kNotInSubgroup;
     return PointStatus::kOk;
 }

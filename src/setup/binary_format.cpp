@@ -1,7 +1,7 @@
 // The embedded binary form of a trusted setup (host byte order, blst's raw
 // affine coordinates, so loading is a copy):
 //   "KZGSETUP" | u32 version | u32 n_g1 | u32 n_g2 | u32 reserved
-//   | 32-byte canonical sha256 | 32-byte payload sha256
+//   | 32-byte canonical sha256 | 32-byte checksum: sha256(canonical sha256 || payload)
 //   | payload: g1_lagrange[n_g1] | g2_monomial[n_g2] | g1_monomial[n_g1]
 #include <cstring>
 
@@ -36,6 +36,13 @@ void get_all(const std::uint8_t*& p, std::vector<T>& v, std::size_t n) {
     p += n * sizeof(T);
 }
 
+// Covers the identity in the header and every point, so neither can change unseen.
+std::array<std::uint8_t, 32> checksum(std::span<const std::uint8_t> file) {
+    std::vector<std::uint8_t> data(file.begin() + 8 + 16, file.begin() + 8 + 16 + 32);
+    data.insert(data.end(), file.begin() + kHeaderBytes, file.end());
+    return core::sha256(data);
+}
+
 Error bad(const std::string& msg) { return Error{ErrorCode::kInvalidSetup, "binary setup: " + msg}; }
 
 }  // namespace
@@ -48,8 +55,6 @@ std::vector<std::uint8_t> serialize_binary(const TrustedSetup& s) {
     payload.all(s.g1_lagrange);
     payload.all(s.g2_monomial);
     payload.all(s.g1_monomial);
-    const auto digest = core::sha256(std::span<const std::uint8_t>(out).subspan(kHeaderBytes));
-
     Writer header{out.data()};
     header.raw(kMagic, sizeof kMagic);
     header.value(kVersion);
@@ -57,6 +62,7 @@ std::vector<std::uint8_t> serialize_binary(const TrustedSetup& s) {
     header.value(static_cast<std::uint32_t>(s.g2_monomial.size()));
     header.value(std::uint32_t{0});
     header.raw(s.sha256.data(), 32);
+    const auto digest = checksum(out);
     header.raw(digest.data(), 32);
     return out;
 }
@@ -72,8 +78,8 @@ Result<TrustedSetup> deserialize_binary(std::span<const std::uint8_t> bytes) {
     const std::size_t payload_bytes = 2 * n_g1 * sizeof(blst_p1_affine) + n_g2 * sizeof(blst_p2_affine);
     if (bytes.size() != kHeaderBytes + payload_bytes) return bad("truncated or oversized");
     const auto payload = bytes.subspan(kHeaderBytes);
-    const auto digest = core::sha256(payload);
-    if (std::memcmp(digest.data(), bytes.data() + 8 + 16 + 32, 32) != 0) return bad("payload checksum mismatch");
+    const auto digest = checksum(bytes);
+    if (std::memcmp(digest.data(), bytes.data() + 8 + 16 + 32, 32) != 0) return bad("checksum mismatch");
 
     TrustedSetup s;
     std::memcpy(s.sha256.data(), bytes.data() + 8 + 16, 32);
