@@ -117,9 +117,13 @@ struct ContextOptions {
     // commitments and proofs: 0 uses Pippenger, 2..16 a table of
     // 4096 * ceil(256 / bits) * 96 bytes (12: 8.25 MiB).
     int blob_window_bits = 12;
-    // Threads that build the tables at construction; 0: every CPU this
-    // process may run on. Calls themselves run on the caller's thread.
+    // Threads that build the tables; 0: every CPU this process may run on.
+    // Calls themselves run on the caller's thread.
     unsigned build_threads = 0;
+    // Build each table on its first use (once, thread-safe) instead of at
+    // construction: fast start for short-lived tools; a service keeps false
+    // so that no request pays for it.
+    bool lazy_tables = false;
 };
 
 namespace detail {

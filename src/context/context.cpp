@@ -32,10 +32,9 @@ Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, 
     if (bad_window(options.blob_window_bits))
         return Error{ErrorCode::kInvalidInput, "blob_window_bits: " + std::to_string(options.blob_window_bits) +
                                                    " is not 0 or a window of 2..16 bits"};
-    const unsigned threads = options.build_threads ? options.build_threads : core::affinity_cpus();
-    if (options.blob_window_bits != 0)
-        impl->blob_msm.emplace(impl->g1_lagrange_brp, static_cast<unsigned>(options.blob_window_bits), threads);
-    if (auto err = eip7594::build_tables(impl->eip7594, impl->g1_monomial, options, threads)) return *err;
+    impl->table_threads = options.build_threads ? options.build_threads : core::affinity_cpus();
+    if (!options.lazy_tables) impl->blob_table();
+    if (auto err = eip7594::build_tables(impl->eip7594, impl->g1_monomial, options, impl->table_threads)) return *err;
     return impl;
 }
 

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <vector>
@@ -32,13 +33,23 @@ struct ContextImpl {
     // of every verification pairing.
     std::unique_ptr<core::G2Prepared> g2_gen_lines, g2_s_lines, g2_s64_lines;
 
-    // Fixed-base tables over g1_lagrange_brp (absent with blob_window_bits 0).
-    std::optional<core::FixedBaseMsm> blob_msm;
+    unsigned table_threads = 1;  // threads that build tables
+
+    // Fixed-base tables over g1_lagrange_brp (none with blob_window_bits 0),
+    // built at construction or, with lazy_tables, on first use.
+    const core::FixedBaseMsm* blob_table() const {
+        if (options.blob_window_bits == 0) return nullptr;
+        std::call_once(blob_once_, [this] {
+            blob_msm_.emplace(g1_lagrange_brp, static_cast<unsigned>(options.blob_window_bits), table_threads);
+        });
+        return &*blob_msm_;
+    }
 
     // Spec g1_lincomb(KZG_SETUP_G1_LAGRANGE, scalars): the commitment to a
     // polynomial in evaluation form.
     blst_p1 lagrange_lincomb(std::span<const core::Fr> scalars) const {
-        return blob_msm ? blob_msm->msm(scalars) : core::g1_lincomb_affine(g1_lagrange_brp, scalars);
+        const core::FixedBaseMsm* t = blob_table();
+        return t ? t->msm(scalars) : core::g1_lincomb_affine(g1_lagrange_brp, scalars);
     }
 
     // Spec bit_reversal_permutation(compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB)).
@@ -46,6 +57,10 @@ struct ContextImpl {
 
     // EIP-7594 tables (FFT domain of the extended blob, FK20 setup vectors, ...).
     eip7594::Tables eip7594;
+
+  private:
+    mutable std::once_flag blob_once_;
+    mutable std::optional<core::FixedBaseMsm> blob_msm_;
 };
 
 // Fills the derived fields from a validated setup.

@@ -10,6 +10,9 @@
 //   compute_cells                  8192 Fr (256 KiB) + 4096 Fr (128 KiB)                  < 0.5 MiB
 //   compute_cells_and_kzg_proofs   the above + FK20: 8192 Fr scalars (256 KiB),
 //                                  2 * 128 G1 (36 KiB), Pippenger scratch (< 16 KiB)      < 1 MiB
+//                                  with fixed-base tables (precompute w > 0), the bucket
+//                                  sums of 16 MSMs at a time: 1024 * ceil(256/w) terms of
+//                                  12 B plus 1.5 * 96 B each (w = 8: < 5 MiB)
 //   recover_cells(_and_kzg_proofs) decoded cells (<= 8192 Fr, 256 KiB), 3 * 8192 Fr
 //                                  (768 KiB) + batch-inverse scratch (256 KiB), then the
 //                                  compute_cells_and_kzg_proofs figures                 < 2 MiB

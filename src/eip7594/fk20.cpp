@@ -21,7 +21,8 @@
 
 namespace kzg::eip7594 {
 
-void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs, const Tables& t) {
+void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs, const Tables& t,
+                              const Fk20Tables& fk20) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // 64
     constexpr std::size_t m = CELLS_PER_BLOB;           // 64
     constexpr std::size_t n = FK20_CIRCULANT_SIZE;      // 128
@@ -44,10 +45,10 @@ void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs
     // One MSM of 64 terms per FFT position: all 128 at once over the fixed-base
     // tables, or one Pippenger each without them.
     std::vector<blst_p1> h_ext(n);
-    const std::span<const blst_p1_affine> cols(t.fk20_columns);
+    const std::span<const blst_p1_affine> cols(fk20.columns);
     const std::span<const Fr> sc(scalars);
-    if (t.fk20_msm) {
-        t.fk20_msm->msm_groups(sc, l, h_ext);
+    if (fk20.msm) {
+        fk20.msm->msm_groups(sc, l, h_ext);
     } else {
         for (std::size_t i = 0; i < n; i++)
             h_ext[i] = core::g1_lincomb_affine(cols.subspan(i * l, l), sc.subspan(i * l, l));

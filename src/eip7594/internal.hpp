@@ -34,14 +34,16 @@ std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, con
 std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
 
 // Spec compute_cells_and_kzg_proofs_polynomialcoeff: cells plus FK20 proofs.
-CellsAndProofs compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
+// An error only when the FK20 tables cannot be built (see Tables::fk20).
+Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
 
 // ---- fk20.cpp -----------------------------------------------------------------
 
 // All CELLS_PER_EXT_BLOB proofs of compute_kzg_proof_multi_impl(coeffs, coset_for_cell(k)),
 // in cell order, computed together with FK20 (Feist-Khovratovich, "Fast
 // amortized KZG proofs", eprint 2023/033). out.size() == CELLS_PER_EXT_BLOB.
-void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs, const Tables& t);
+void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs, const Tables& t,
+                              const Fk20Tables& fk20);
 
 // ---- recovery.cpp -------------------------------------------------------------
 

@@ -8,16 +8,13 @@
 
 namespace kzg::eip7594 {
 
-std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial,
-                                  const ContextOptions& options, unsigned threads) {
+namespace {
+
+std::optional<Error> build_fk20(Fk20Tables& out, const std::vector<blst_p1_affine>& g1_monomial, const Tables& t,
+                                int precompute, unsigned threads) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // 64 offsets j within a cell
     constexpr std::size_t m = CELLS_PER_BLOB;           // 64 Toeplitz rows
     constexpr std::size_t n = FK20_CIRCULANT_SIZE;      // 128
-    if (g1_monomial.size() < FIELD_ELEMENTS_PER_BLOB)
-        return Error{ErrorCode::kInvalidSetup, "g1_monomial: " + std::to_string(g1_monomial.size()) +
-                                                   " points, EIP-7594 needs " +
-                                                   std::to_string(FIELD_ELEMENTS_PER_BLOB)};
-
     // Projective staging: 128 * 64 * 144 bytes = 1.125 MiB, freed on return.
     std::vector<blst_p1> columns(n * l);
     // The 64 column FFTs are independent: split them across threads.
@@ -41,11 +38,39 @@ std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& 
         if (blst_p1_is_inf(&p))
             return Error{ErrorCode::kInvalidSetup, "g1_monomial: an FK20 table point is the identity"};
     }
-    t.fk20_columns.resize(n * l);
+    out.columns.resize(n * l);
     const blst_p1* arg[2] = {columns.data(), nullptr};
-    blst_p1s_to_affine(t.fk20_columns.data(), arg, columns.size());
-    if (options.precompute != 0)
-        t.fk20_msm.emplace(t.fk20_columns, static_cast<unsigned>(options.precompute), threads);
+    blst_p1s_to_affine(out.columns.data(), arg, columns.size());
+    if (precompute != 0) out.msm.emplace(out.columns, static_cast<unsigned>(precompute), threads);
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<const Fk20Tables*> Tables::fk20() const {
+    std::call_once(once_, [this] {
+        try {
+            error_ = build_fk20(fk20_, *g1_monomial_, *this, precompute_, threads_);
+        } catch (const std::bad_alloc&) {
+            error_ = Error{ErrorCode::kInternal, "out of memory while building the FK20 tables"};
+        }
+    });
+    if (error_) return *error_;
+    return &fk20_;
+}
+
+std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial,
+                                  const ContextOptions& options, unsigned threads) {
+    if (g1_monomial.size() < FIELD_ELEMENTS_PER_BLOB)
+        return Error{ErrorCode::kInvalidSetup, "g1_monomial: " + std::to_string(g1_monomial.size()) +
+                                                   " points, EIP-7594 needs " +
+                                                   std::to_string(FIELD_ELEMENTS_PER_BLOB)};
+    t.g1_monomial_ = &g1_monomial;
+    t.precompute_ = options.precompute;
+    t.threads_ = threads;
+    if (options.lazy_tables) return std::nullopt;
+    auto built = t.fk20();
+    if (!built) return built.error();
     return std::nullopt;
 }
 

@@ -3,15 +3,15 @@
 //
 // Memory (bytes), on 64-bit targets:
 //   fft.roots + fft.inv_roots   2 * 8192 * 32           =   524,288
-//   fk20_columns                128 * 64 * 96 (affine)  =   786,432
+//   Fk20Tables::columns         128 * 64 * 96 (affine)  =   786,432
 //   total                                               = 1,310,720 (1.25 MiB)
-//   fk20_msm (precompute = w > 0)  8192 * ceil(256/w) * 96  (w = 8: 25,165,824)
-// This is c-kzg's precompute=0 layout (x_ext_fft_columns); no fixed-base
-// window tables.
+//   Fk20Tables::msm (precompute = w > 0)  8192 * ceil(256/w) * 96  (w = 8: 25,165,824)
+// The columns are c-kzg's precompute=0 layout (x_ext_fft_columns).
 #pragma once
 
 #include <blst.h>
 
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -25,28 +25,44 @@ namespace kzg::eip7594 {
 inline constexpr std::size_t CELLS_PER_BLOB = FIELD_ELEMENTS_PER_BLOB / FIELD_ELEMENTS_PER_CELL;  // 64
 inline constexpr std::size_t FK20_CIRCULANT_SIZE = 2 * CELLS_PER_BLOB;                             // 128
 
-struct Tables {
+// The FK20 setup vectors, FFT'd: for offset j < 64 let B_j be the circulant
+// embedding (size 128) of the Toeplitz column [s^(64v+j)]G1, v < 64
+// (B_j[0] = [s^j], B_j[128-v] = [s^(64v+j)] for 1 <= v < 64, zero
+// elsewhere) and T_j = g1_fft(B_j). Stored column-major by FFT position:
+// columns[i * 64 + j] = T_j[i] (affine), so that each of the 128
+// multi-scalar multiplications of a proof computation reads 64 contiguous
+// points.
+struct Fk20Tables {
+    std::vector<blst_p1_affine> columns;
+    // Fixed-base tables over columns (absent with precompute 0): the 128 MSMs
+    // become one batched bucket sum (core/msm_fixed_base.hpp).
+    std::optional<core::FixedBaseMsm> msm;
+};
+
+class Tables {
+  public:
     // Roots of unity of the extended domain (size FIELD_ELEMENTS_PER_EXT_BLOB);
     // serves every power-of-two FFT size up to 8192 (64, 128, 4096, 8192).
     core::FftDomain fft{FIELD_ELEMENTS_PER_EXT_BLOB};
 
-    // FK20 setup vectors, FFT'd: for offset j < 64 let B_j be the circulant
-    // embedding (size 128) of the Toeplitz column [s^(64v+j)]G1, v < 64
-    // (B_j[0] = [s^j], B_j[128-v] = [s^(64v+j)] for 1 <= v < 64, zero
-    // elsewhere) and T_j = g1_fft(B_j). Stored column-major by FFT position:
-    // fk20_columns[i * 64 + j] = T_j[i] (affine), so that each of the 128
-    // multi-scalar multiplications of a proof computation reads 64 contiguous
-    // points.
-    std::vector<blst_p1_affine> fk20_columns;
+    // The FK20 tables, built at construction or, with lazy_tables, on first
+    // use (once, thread-safe). An error when the setup yields an unusable
+    // table (a point at infinity), which a sound setup never does.
+    Result<const Fk20Tables*> fk20() const;
 
-    // Fixed-base tables over fk20_columns (absent with precompute 0): the 128
-    // MSMs become one batched bucket sum (core/msm_fixed_base.hpp).
-    std::optional<core::FixedBaseMsm> fk20_msm;
+  private:
+    friend std::optional<Error> build_tables(Tables&, const std::vector<blst_p1_affine>&, const ContextOptions&,
+                                             unsigned);
+    const std::vector<blst_p1_affine>* g1_monomial_ = nullptr;
+    int precompute_ = 0;
+    unsigned threads_ = 1;
+    mutable std::once_flag once_;
+    mutable Fk20Tables fk20_;
+    mutable std::optional<Error> error_;
 };
 
-// Fills t from the monomial G1 setup ([s^i]G1, i < 4096). An error (setup)
-// when the setup is too short or a table point is the identity (which the
-// Pippenger MSM does not accept).
+// Prepares t over the monomial G1 setup ([s^i]G1, i < 4096), which must outlive
+// t; builds the FK20 tables now unless options.lazy_tables.
 std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial,
                                   const ContextOptions& options, unsigned threads);
 

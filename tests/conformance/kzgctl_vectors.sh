@@ -8,7 +8,7 @@ if [[ ! -d $dir ]]; then
     echo "FAIL: test vectors not found at $dir (set KZG_TEST_VECTORS)" >&2
     exit 1
 fi
-expected=$(find "$dir" -name data.yaml | wc -l)
+expected=$(find "$dir" -name data.yaml -printf x | wc -c)
 if [[ $expected -eq 0 ]]; then
     echo "FAIL: no data.yaml under $dir" >&2
     exit 1
@@ -29,7 +29,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/not_a_function/kzg-mainnet/case_0" "$tmp/verify_kzg_proof/kzg-mainnet/flipped"
 echo "input: {}" > "$tmp/not_a_function/kzg-mainnet/case_0/data.yaml"
-src=$(find "$dir/verify_kzg_proof" -name data.yaml | head -n 1)
+src=$(find "$dir/verify_kzg_proof" -name data.yaml -print -quit)
 # Flip the expected output: true <-> false, null -> true.
 sed -e 's/^output: true$/output: XX/' -e 's/^output: false$/output: true/' -e 's/^output: XX$/output: false/' \
     -e 's/^output: null$/output: true/' "$src" > "$tmp/verify_kzg_proof/kzg-mainnet/flipped/data.yaml"

@@ -56,7 +56,8 @@ void register_setup(CLI::App& app, Env& env) {
                                  "every point, and print its sha256 identity");
     c->callback([&env] {
         env.action = [&env] {
-            std::cout << "sha256 " << env.ctx().setup_sha256_hex() << "\n"
+            const kzg::Context& ctx = env.ctx();  // may exit: print nothing before
+            std::cout << "sha256 " << ctx.setup_sha256_hex() << "\n"
                       << "source " << (env.setup_path.empty() ? "embedded mainnet" : env.setup_path) << "\n";
             return kExitOk;
         };

@@ -11,7 +11,10 @@ namespace kzgctl {
 
 const kzg::Context& Env::ctx() {
     if (!ctx_) {
-        auto r = setup_path.empty() ? kzg::Context::mainnet() : kzg::Context::from_file(setup_path);
+        // One command, one call: build only the tables that call uses.
+        kzg::ContextOptions options;
+        options.lazy_tables = true;
+        auto r = setup_path.empty() ? kzg::Context::mainnet(options) : kzg::Context::from_file(setup_path, options);
         if (!r) {
             std::cerr << "kzgctl: cannot load the trusted setup: " << r.message() << "\n";
             std::exit(kExitSetup);
