@@ -26,6 +26,8 @@
 
 namespace kzg {
 
+class ThreadPool;  // kzg/thread_pool.hpp
+
 inline constexpr std::size_t BYTES_PER_FIELD_ELEMENT = 32;
 inline constexpr std::size_t FIELD_ELEMENTS_PER_BLOB = 4096;
 inline constexpr std::size_t BYTES_PER_BLOB = BYTES_PER_FIELD_ELEMENT * FIELD_ELEMENTS_PER_BLOB;
@@ -124,6 +126,10 @@ struct ContextOptions {
     // construction: fast start for short-lived tools; a service keeps false
     // so that no request pays for it.
     bool lazy_tables = false;
+    // Threads for splitting one call into pieces (blob MSMs, FK20, batch
+    // verification). Null: every call runs on its caller's thread alone. Share
+    // one pool between the Context and the requests that call it.
+    std::shared_ptr<ThreadPool> pool;
 };
 
 namespace detail {

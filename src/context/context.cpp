@@ -38,6 +38,22 @@ Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, 
     return impl;
 }
 
+blst_p1 ContextImpl::lagrange_lincomb(std::span<const core::Fr> scalars) const {
+    const core::FixedBaseMsm* t = blob_table();
+    const std::size_t pieces = std::min<std::size_t>(parallelism(), 8);
+    std::vector<blst_p1> partial(pieces, core::g1_identity());
+    parallel(pieces, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; p++) {
+            const std::size_t b = scalars.size() * p / pieces, e = scalars.size() * (p + 1) / pieces;
+            partial[p] = t ? t->msm_range(scalars, b, e)
+                           : core::g1_lincomb_affine(std::span(g1_lagrange_brp).subspan(b, e - b), scalars.subspan(b, e - b));
+        }
+    });
+    blst_p1 sum = partial[0];
+    for (std::size_t p = 1; p < pieces; p++) sum = core::g1_add(sum, partial[p]);
+    return sum;
+}
+
 }  // namespace detail
 
 Context::Context(std::unique_ptr<detail::ContextImpl> impl) : impl_(std::move(impl)) {}

@@ -5,6 +5,7 @@
 #include <blst.h>
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -15,8 +16,10 @@
 #include "core/g1.hpp"
 #include "core/fr.hpp"
 #include "core/msm_fixed_base.hpp"
+#include "core/parallel.hpp"
 #include "eip7594/tables.hpp"
 #include "kzg/kzg.hpp"
+#include "kzg/thread_pool.hpp"
 #include "setup/trusted_setup.hpp"
 
 namespace kzg::detail {
@@ -45,12 +48,23 @@ struct ContextImpl {
         return &*blob_msm_;
     }
 
-    // Spec g1_lincomb(KZG_SETUP_G1_LAGRANGE, scalars): the commitment to a
-    // polynomial in evaluation form.
-    blst_p1 lagrange_lincomb(std::span<const core::Fr> scalars) const {
-        const core::FixedBaseMsm* t = blob_table();
-        return t ? t->msm(scalars) : core::g1_lincomb_affine(g1_lagrange_brp, scalars);
+    // Runs f(begin, end) over [0, n) in pieces on options.pool, or at once
+    // on the caller's thread without a pool.
+    void parallel(std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) const {
+        if (options.pool && n > 1) {
+            options.pool->parallel_for(n, options.pool->size() + 1, f);
+        } else if (n) {
+            f(0, n);
+        }
     }
+    std::size_t parallelism() const { return options.pool ? options.pool->size() + 1 : 1; }
+    core::ParallelFor parallel_for() const {
+        return [this](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) { parallel(n, f); };
+    }
+
+    // Spec g1_lincomb(KZG_SETUP_G1_LAGRANGE, scalars): the commitment to a
+    // polynomial in evaluation form, split across the pool.
+    blst_p1 lagrange_lincomb(std::span<const core::Fr> scalars) const;
 
     // Spec bit_reversal_permutation(compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB)).
     std::vector<core::Fr> roots_brp;

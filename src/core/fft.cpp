@@ -33,18 +33,21 @@ struct G1Ops {
 };
 
 template <class Ops>
-void fft_in_place(std::span<typename Ops::T> a, const std::vector<Fr>& roots, std::size_t n) {
+void fft_in_place(std::span<typename Ops::T> a, const std::vector<Fr>& roots, std::size_t n,
+                  const ParallelFor& par = run_sequential) {
     const std::size_t m = a.size();
     assert(is_power_of_two(m) && n % m == 0);
     bit_reversal_permutation(a);
     for (std::size_t len = 2; len <= m; len <<= 1) {
         const std::size_t half = len / 2;
         const std::size_t stride = n / len;
-        for (std::size_t start = 0; start < m; start += len) {
-            for (std::size_t j = 0; j < half; j++) {
+        // Butterfly k of this level: block k / half, offset k % half.
+        par(m / 2, [&](std::size_t k0, std::size_t k1) {
+            for (std::size_t k = k0; k < k1; k++) {
+                const std::size_t start = (k / half) * len, j = k % half;
                 Ops::butterfly(a[start + j], a[start + j + half], roots[j * stride], j == 0);
             }
-        }
+        });
     }
 }
 
@@ -59,6 +62,10 @@ void fr_ifft(std::span<Fr> data, const FftDomain& d) {
 }
 
 void g1_fft(std::span<blst_p1> data, const FftDomain& d) { fft_in_place<G1Ops>(data, d.roots, d.n); }
+
+void g1_fft(std::span<blst_p1> data, const FftDomain& d, const ParallelFor& par) {
+    fft_in_place<G1Ops>(data, d.roots, d.n, par);
+}
 
 void g1_ifft(std::span<blst_p1> data, const FftDomain& d) {
     fft_in_place<G1Ops>(data, d.inv_roots, d.n);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/fr.hpp"
+#include "core/parallel.hpp"
 
 namespace kzg::core {
 
@@ -25,5 +26,7 @@ void fr_fft(std::span<Fr> data, const FftDomain& d);
 void fr_ifft(std::span<Fr> data, const FftDomain& d);
 void g1_fft(std::span<blst_p1> data, const FftDomain& d);
 void g1_ifft(std::span<blst_p1> data, const FftDomain& d);
+// The same, each level's butterflies split by `par` (they are independent).
+void g1_fft(std::span<blst_p1> data, const FftDomain& d, const ParallelFor& par);
 
 }  // namespace kzg::core

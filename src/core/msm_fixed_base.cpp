@@ -322,8 +322,9 @@ blst_p1 FixedBaseMsm::msm_range(std::span<const Fr> scalars, std::size_t begin, 
     return out;
 }
 
-void FixedBaseMsm::msm_groups(std::span<const Fr> scalars, std::size_t group_size, std::span<blst_p1> out) const {
-    assert(group_size * out.size() <= n_ && scalars.size() == group_size * out.size());
+void FixedBaseMsm::msm_groups(std::span<const Fr> scalars, std::size_t group_size, std::span<blst_p1> out,
+                              std::size_t first_base) const {
+    assert(first_base + group_size * out.size() <= n_ && scalars.size() == group_size * out.size());
     const std::size_t nb = std::size_t{1} << (w_ - 1);
     // Groups per round: bounds the working memory like kChunk does.
     const std::size_t per_round = std::max<std::size_t>(1, kChunk / group_size);
@@ -333,7 +334,7 @@ void FixedBaseMsm::msm_groups(std::span<const Fr> scalars, std::size_t group_siz
         adds.clear();
         for (std::size_t g = g0; g < g1; g++)
             for (std::size_t i = g * group_size; i < (g + 1) * group_size; i++)
-                push_digits(adds, scalars[i], i * windows_, (g - g0) * nb);
+                push_digits(adds, scalars[i], (first_base + i) * windows_, (g - g0) * nb);
         std::vector<blst_p1_affine> buckets((g1 - g0) * nb);
         std::vector<std::uint8_t> filled(buckets.size(), 0);
         accumulate_buckets(table_, adds, buckets, filled);

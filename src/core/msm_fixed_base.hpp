@@ -43,7 +43,10 @@ class FixedBaseMsm {
     // Many small MSMs at once: out[g] = sum over bases and scalars of group g,
     // the groups being consecutive runs of group_size. Their buckets share the
     // batched additions.
-    void msm_groups(std::span<const Fr> scalars, std::size_t group_size, std::span<blst_p1> out) const;
+    // first_base: where the first group starts among the bases (to split the
+    // groups across threads).
+    void msm_groups(std::span<const Fr> scalars, std::size_t group_size, std::span<blst_p1> out,
+                    std::size_t first_base = 0) const;
 
     std::size_t num_bases() const { return n_; }
     unsigned window_bits() const { return w_; }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -16,6 +17,14 @@ inline unsigned affinity_cpus() {
     CPU_ZERO(&set);
     if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
     return static_cast<unsigned>(std::max(1, CPU_COUNT(&set)));
+}
+
+// Runs f(begin, end) over slices of [0, n), possibly in parallel, returning
+// when all are done (a Context's pool, or a plain call).
+using ParallelFor = std::function<void(std::size_t n, const std::function<void(std::size_t, std::size_t)>& f)>;
+
+inline void run_sequential(std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) {
+    if (n) f(0, n);
 }
 
 // Calls f(begin, end) on contiguous slices of [0, n) from up to `threads`

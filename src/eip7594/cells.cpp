@@ -40,13 +40,14 @@ std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, cons
     return coset_evals_to_cells(compute_extended_evaluations_rbo(coeffs, t));
 }
 
-Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t) {
+Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
+                                                                    const core::ParallelFor& par) {
     auto fk20 = t.fk20();
     if (!fk20) return fk20.error();
     CellsAndProofs out;
     out.cells = compute_cells_polynomialcoeff(coeffs, t);
     std::vector<blst_p1> proofs(CELLS_PER_EXT_BLOB);
-    compute_fk20_cell_proofs(proofs, coeffs, t, **fk20);
+    compute_fk20_cell_proofs(proofs, coeffs, t, **fk20, par);
     out.proofs.resize(CELLS_PER_EXT_BLOB);
     for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) core::g1_encode(out.proofs[k].data(), proofs[k]);
     return out;

@@ -115,7 +115,7 @@ Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) c
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
     eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
-    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(poly, impl_->eip7594);
+    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(poly, impl_->eip7594, impl_->parallel_for());
 }
 
 Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std::uint64_t> cell_indices,
@@ -125,7 +125,7 @@ Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std
     if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
     const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594);
     cosets_evals = {};
-    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(coeffs, impl_->eip7594);
+    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(coeffs, impl_->eip7594, impl_->parallel_for());
 }
 
 Result<std::vector<Cell>> Context::recover_cells(std::span<const std::uint64_t> cell_indices,

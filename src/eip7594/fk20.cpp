@@ -22,7 +22,7 @@
 namespace kzg::eip7594 {
 
 void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs, const Tables& t,
-                              const Fk20Tables& fk20) {
+                              const Fk20Tables& fk20, const core::ParallelFor& par) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // 64
     constexpr std::size_t m = CELLS_PER_BLOB;           // 64
     constexpr std::size_t n = FK20_CIRCULANT_SIZE;      // 128
@@ -47,19 +47,22 @@ void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs
     std::vector<blst_p1> h_ext(n);
     const std::span<const blst_p1_affine> cols(fk20.columns);
     const std::span<const Fr> sc(scalars);
-    if (fk20.msm) {
-        fk20.msm->msm_groups(sc, l, h_ext);
-    } else {
-        for (std::size_t i = 0; i < n; i++)
-            h_ext[i] = core::g1_lincomb_affine(cols.subspan(i * l, l), sc.subspan(i * l, l));
-    }
-    core::g1_fft(h_ext, t.fft);
+    par(n, [&](std::size_t i0, std::size_t i1) {
+        if (fk20.msm) {
+            fk20.msm->msm_groups(sc.subspan(i0 * l, (i1 - i0) * l), l, std::span(h_ext).subspan(i0, i1 - i0),
+                                 i0 * l);
+        } else {
+            for (std::size_t i = i0; i < i1; i++)
+                h_ext[i] = core::g1_lincomb_affine(cols.subspan(i * l, l), sc.subspan(i * l, l));
+        }
+    });
+    core::g1_fft(h_ext, t.fft, par);
 
     // H_u = IDFT(h_ext)[u] for u < 64, zero-padded to 128 for the final DFT.
     std::vector<blst_p1> h(n, core::g1_identity());
     h[0] = h_ext[0];
     for (std::size_t u = 1; u < m; u++) h[u] = h_ext[n - u];
-    core::g1_fft(h, t.fft);
+    core::g1_fft(h, t.fft, par);
 
     for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) out[k] = h[coset_shift_exponent(k)];
 }

@@ -11,6 +11,7 @@
 
 #include "context/context_impl.hpp"
 #include "core/fr.hpp"
+#include "core/parallel.hpp"
 #include "core/roots.hpp"
 #include "eip7594/tables.hpp"
 #include "kzg/kzg.hpp"
@@ -35,7 +36,8 @@ std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, cons
 
 // Spec compute_cells_and_kzg_proofs_polynomialcoeff: cells plus FK20 proofs.
 // An error only when the FK20 tables cannot be built (see Tables::fk20).
-Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
+Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
+                                                                    const core::ParallelFor& par);
 
 // ---- fk20.cpp -----------------------------------------------------------------
 
@@ -43,7 +45,7 @@ Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<co
 // in cell order, computed together with FK20 (Feist-Khovratovich, "Fast
 // amortized KZG proofs", eprint 2023/033). out.size() == CELLS_PER_EXT_BLOB.
 void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs, const Tables& t,
-                              const Fk20Tables& fk20);
+                              const Fk20Tables& fk20, const core::ParallelFor& par);
 
 // ---- recovery.cpp -------------------------------------------------------------
 

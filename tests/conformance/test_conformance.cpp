@@ -9,21 +9,29 @@
 #include <tuple>
 
 #include "conformance/vectors.hpp"
+#include "kzg/thread_pool.hpp"
 #include "support/vectors_dir.hpp"
 
 namespace {
 
-// With the default fixed-base tables, and with none (blst's Pippenger only):
-// every optimized path must give the spec's answers.
-const kzg::Context& ctx(bool tables = true) {
-    static auto with_tables = kzg::Context::mainnet();
+// Every optimized path must give the spec's answers: the default fixed-base
+// tables with calls split over a thread pool, and no tables (blst's Pippenger
+// only) on one thread.
+enum class Mode { kTablesThreads, kPippengerOneThread };
+
+const kzg::Context& ctx(Mode mode) {
+    static auto with_tables = kzg::Context::mainnet([] {
+        kzg::ContextOptions o;
+        o.pool = std::make_shared<kzg::ThreadPool>(3);
+        return o;
+    }());
     static auto without = kzg::Context::mainnet([] {
         kzg::ContextOptions o;
         o.precompute = 0;
         o.blob_window_bits = 0;
         return o;
     }());
-    const auto& c = tables ? with_tables : without;
+    const auto& c = mode == Mode::kTablesThreads ? with_tables : without;
     if (!c) throw std::runtime_error(c.message());
     return **c;
 }
@@ -46,7 +54,8 @@ TEST_P(Conformance, EveryCasePasses) {
     ASSERT_TRUE(std::filesystem::is_directory(dir))
         << "test vectors not found at " << dir << " (set KZG_TEST_VECTORS)";
     const auto& [function, tables] = GetParam();
-    auto report = kzg::conformance::run_directory(ctx(tables), dir, {function});
+    auto report = kzg::conformance::run_directory(
+        ctx(tables ? Mode::kTablesThreads : Mode::kPippengerOneThread), dir, {function});
     ASSERT_TRUE(report.ok()) << report.message();
     ASSERT_EQ(report->functions.size(), 1u) << "no cases found for " << function;
     const auto& s = report->functions[0];
@@ -60,7 +69,7 @@ INSTANTIATE_TEST_SUITE_P(AllFunctions, Conformance,
                                             ::testing::Bool()),
                          [](const auto& param_info) {
                              return std::get<0>(param_info.param) +
-                                    (std::get<1>(param_info.param) ? "_tables" : "_pippenger");
+                                    (std::get<1>(param_info.param) ? "_tables_threads" : "_pippenger_one_thread");
                          });
 
 // The runner itself must be able to fail: a wrong expected output is caught.
@@ -75,7 +84,7 @@ TEST(ConformanceRunner, DetectsAWrongExpectedOutput) {
         out << "input:\n  blob: '0x" << std::string(2 * kzg::BYTES_PER_BLOB, '0') << "'\n"
             << "output: '0x" << std::string(96, '1') << "'\n";
     }
-    auto report = kzg::conformance::run_directory(ctx(), tmp);
+    auto report = kzg::conformance::run_directory(ctx(Mode::kPippengerOneThread), tmp);
     std::filesystem::remove_all(tmp);
     ASSERT_TRUE(report.ok());
     EXPECT_EQ(report->failed, 1u);

@@ -1,0 +1,53 @@
+// kzg/thread_pool.hpp — one pool of threads for a whole process.
+//
+// A service posts its requests here and gives the same pool to its Context
+// (ContextOptions::pool), which splits large calls into pieces on it. A call
+// that waits for its pieces runs pieces itself meanwhile, so nesting cannot
+// deadlock, and the process never runs more crypto threads than the pool has
+// (plus callers). Pieces go to the front of the queue: work already admitted
+// finishes before new requests start.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace kzg {
+
+class ThreadPool {
+  public:
+    // `threads` workers (0 is allowed: then parallel_for runs on the caller).
+    explicit ThreadPool(std::size_t threads);
+    ~ThreadPool();
+    ThreadPool(const ThreadPool&) = delete;
+    ThreadPool& operator=(const ThreadPool&) = delete;
+
+    // Queues a task (a request) at the back.
+    void post(std::function<void()> task);
+    // Finishes the running tasks, drops the queued ones, joins the threads.
+    void stop();
+    std::size_t size() const { return threads_.size(); }
+    std::size_t queued() const;
+
+    // Runs f(begin, end) over [0, n) split into at most `pieces` contiguous
+    // slices, on the pool and the calling thread; returns when all are done.
+    void parallel_for(std::size_t n, std::size_t pieces, const std::function<void(std::size_t, std::size_t)>& f);
+
+  private:
+    void run();
+    void post_front(std::function<void()> task, std::size_t copies);
+
+    mutable std::mutex mutex_;
+    std::condition_variable cv_;
+    std::deque<std::function<void()>> queue_;
+    bool stopping_ = false;
+    std::vector<std::thread> threads_;
+};
+
+}  // namespace kzg
