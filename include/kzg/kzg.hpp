@@ -130,6 +130,18 @@ struct ContextOptions {
     // verification). Null: every call runs on its caller's thread alone. Share
     // one pool between the Context and the requests that call it.
     std::shared_ptr<ThreadPool> pool;
+    // Directory of the on-disk table cache (created by the caller); empty: no
+    // cache. Files are verified before use and written atomically; an
+    // unwritable directory only means building the tables at each start.
+    std::string table_cache_dir;
+};
+
+// Where a Context's precomputed table came from (for /v1/info, logs).
+struct TableInfo {
+    std::string name;        // e.g. "fk20-msm-w8"
+    std::size_t bytes = 0;
+    std::string source;      // "built" or "cache"
+    std::string cache_note;  // why the cache was not used or written, if so
 };
 
 namespace detail {
@@ -158,6 +170,9 @@ class Context {
     // g1_lagrange (file order) || g2_monomial || g1_monomial.
     const std::array<std::uint8_t, 32>& setup_sha256() const;
     std::string setup_sha256_hex() const;
+    const ContextOptions& options() const;
+    // The tables built so far (all of them, unless lazy_tables).
+    std::vector<TableInfo> tables() const;
 
     // ---- EIP-4844 -------------------------------------------------------------
     Result<KZGCommitment> blob_to_kzg_commitment(const Blob& blob) const;

@@ -33,8 +33,10 @@ Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, 
         return Error{ErrorCode::kInvalidInput, "blob_window_bits: " + std::to_string(options.blob_window_bits) +
                                                    " is not 0 or a window of 2..16 bits"};
     impl->table_threads = options.build_threads ? options.build_threads : core::affinity_cpus();
+    impl->tables = std::make_unique<setup::TableStore>(options.table_cache_dir, impl->sha256);
     if (!options.lazy_tables) impl->blob_table();
-    if (auto err = eip7594::build_tables(impl->eip7594, impl->g1_monomial, options, impl->table_threads)) return *err;
+    if (auto err = eip7594::build_tables(impl->eip7594, impl->g1_monomial, options, impl->table_threads, *impl->tables))
+        return *err;
     return impl;
 }
 
@@ -112,6 +114,8 @@ Result<std::shared_ptr<const Context>> Context::from_file(const std::string& pat
 }
 
 const std::array<std::uint8_t, 32>& Context::setup_sha256() const { return impl_->sha256; }
+const ContextOptions& Context::options() const { return impl_->options; }
+std::vector<TableInfo> Context::tables() const { return impl_->tables->report(); }
 std::string Context::setup_sha256_hex() const { return hex_encode(std::span<const std::uint8_t>(impl_->sha256), false); }
 
 }  // namespace kzg

@@ -20,6 +20,7 @@
 #include "eip7594/tables.hpp"
 #include "kzg/kzg.hpp"
 #include "kzg/thread_pool.hpp"
+#include "setup/table_cache.hpp"
 #include "setup/trusted_setup.hpp"
 
 namespace kzg::detail {
@@ -37,13 +38,17 @@ struct ContextImpl {
     std::unique_ptr<core::G2Prepared> g2_gen_lines, g2_s_lines, g2_s64_lines;
 
     unsigned table_threads = 1;  // threads that build tables
+    std::unique_ptr<setup::TableStore> tables;  // the cache directory, and where each table came from
 
     // Fixed-base tables over g1_lagrange_brp (none with blob_window_bits 0),
     // built at construction or, with lazy_tables, on first use.
     const core::FixedBaseMsm* blob_table() const {
         if (options.blob_window_bits == 0) return nullptr;
         std::call_once(blob_once_, [this] {
-            blob_msm_.emplace(g1_lagrange_brp, static_cast<unsigned>(options.blob_window_bits), table_threads);
+            const auto w = static_cast<unsigned>(options.blob_window_bits);
+            blob_msm_.emplace(g1_lagrange_brp.size(), w,
+                              tables->get("blob-msm", w, g1_lagrange_brp.size() * core::FixedBaseMsm::windows_for(w),
+                                          [&] { return core::FixedBaseMsm::build_table(g1_lagrange_brp, w, table_threads); }));
         });
         return &*blob_msm_;
     }

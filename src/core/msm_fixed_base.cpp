@@ -243,30 +243,35 @@ void weighted_bucket_sums(const std::vector<blst_p1_affine>& buckets, const std:
     }
 }
 
-FixedBaseMsm::FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits, unsigned threads)
-    : n_(bases.size()), w_(window_bits), windows_(windows_for(window_bits)) {
+std::vector<blst_p1_affine> FixedBaseMsm::build_table(std::span<const blst_p1_affine> bases, unsigned window_bits,
+                                                      unsigned threads) {
     assert(window_bits >= 2 && window_bits <= 20);
-    table_.resize(n_ * windows_);
+    const std::size_t n = bases.size(), windows = windows_for(window_bits);
+    std::vector<blst_p1_affine> table(n * windows);
     // 2^(w*j) * P_i by repeated doubling, converted to affine in slices of 256
     // bases (one inversion each) to bound the projective staging memory.
     constexpr std::size_t kSlice = 256;
-    parallel_for((n_ + kSlice - 1) / kSlice, threads, [&](std::size_t s0, std::size_t s1) {
-        std::vector<blst_p1> proj(kSlice * windows_);
+    parallel_for((n + kSlice - 1) / kSlice, threads, [&](std::size_t s0, std::size_t s1) {
+        std::vector<blst_p1> proj(kSlice * windows);
         for (std::size_t s = s0; s < s1; s++) {
-            const std::size_t i0 = s * kSlice, i1 = std::min(n_, i0 + kSlice);
+            const std::size_t i0 = s * kSlice, i1 = std::min(n, i0 + kSlice);
             for (std::size_t i = i0; i < i1; i++) {
                 blst_p1 p;
                 blst_p1_from_affine(&p, &bases[i]);
-                for (std::size_t j = 0; j < windows_; j++) {
-                    proj[(i - i0) * windows_ + j] = p;
-                    for (unsigned d = 0; d < w_; d++) blst_p1_double(&p, &p);
+                for (std::size_t j = 0; j < windows; j++) {
+                    proj[(i - i0) * windows + j] = p;
+                    for (unsigned d = 0; d < window_bits; d++) blst_p1_double(&p, &p);
                 }
             }
             const blst_p1* arg[2] = {proj.data(), nullptr};
-            blst_p1s_to_affine(&table_[i0 * windows_], arg, (i1 - i0) * windows_);
+            blst_p1s_to_affine(&table[i0 * windows], arg, (i1 - i0) * windows);
         }
     });
+    return table;
 }
+
+FixedBaseMsm::FixedBaseMsm(std::span<const blst_p1_affine> bases, unsigned window_bits, unsigned threads)
+    : FixedBaseMsm(bases.size(), window_bits, build_table(bases, window_bits, threads)) {}
 
 FixedBaseMsm::FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst_p1_affine> table)
     : n_(n), w_(window_bits), windows_(windows_for(window_bits)), table_(std::move(table)) {

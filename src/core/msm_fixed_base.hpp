@@ -55,6 +55,9 @@ class FixedBaseMsm {
 
     // Adopts a table computed earlier (e.g. read from a verified cache).
     FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst_p1_affine> table);
+    // The table the first constructor builds.
+    static std::vector<blst_p1_affine> build_table(std::span<const blst_p1_affine> bases, unsigned window_bits,
+                                                   unsigned threads);
     static std::size_t windows_for(unsigned window_bits) { return (256 + window_bits - 1) / window_bits; }
 
   private:

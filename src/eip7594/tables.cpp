@@ -10,8 +10,11 @@ namespace kzg::eip7594 {
 
 namespace {
 
-std::optional<Error> build_fk20(Fk20Tables& out, const std::vector<blst_p1_affine>& g1_monomial, const Tables& t,
-                                int precompute, unsigned threads) {
+// The FFT'd circulant columns (affine); empty if one is the identity, which
+// the batched affine conversion and the MSMs cannot take (a sound setup never
+// gives one).
+std::vector<blst_p1_affine> compute_columns(const std::vector<blst_p1_affine>& g1_monomial, const Tables& t,
+                                            unsigned threads) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // 64 offsets j within a cell
     constexpr std::size_t m = CELLS_PER_BLOB;           // 64 Toeplitz rows
     constexpr std::size_t n = FK20_CIRCULANT_SIZE;      // 128
@@ -31,17 +34,26 @@ std::optional<Error> build_fk20(Fk20Tables& out, const std::vector<blst_p1_affin
             for (std::size_t i = 0; i < n; i++) columns[i * l + j] = b[i];
         }
     });
-
-    // The batch affine conversion (one inversion) and the Pippenger MSMs of
-    // fk20.cpp both need finite points; for a sound setup this never fails.
-    for (const auto& p : columns) {
-        if (blst_p1_is_inf(&p))
-            return Error{ErrorCode::kInvalidSetup, "g1_monomial: an FK20 table point is the identity"};
-    }
-    out.columns.resize(n * l);
+    for (const auto& p : columns)
+        if (blst_p1_is_inf(&p)) return {};
+    std::vector<blst_p1_affine> out(n * l);
     const blst_p1* arg[2] = {columns.data(), nullptr};
-    blst_p1s_to_affine(out.columns.data(), arg, columns.size());
-    if (precompute != 0) out.msm.emplace(out.columns, static_cast<unsigned>(precompute), threads);
+    blst_p1s_to_affine(out.data(), arg, columns.size());
+    return out;
+}
+
+std::optional<Error> build_fk20(Fk20Tables& out, const std::vector<blst_p1_affine>& g1_monomial, const Tables& t,
+                                int precompute, unsigned threads, const setup::TableStore& store) {
+    constexpr std::size_t points = FK20_CIRCULANT_SIZE * FIELD_ELEMENTS_PER_CELL;
+    out.columns = store.get("fk20-columns", 0, points, [&] { return compute_columns(g1_monomial, t, threads); });
+    if (out.columns.empty())
+        return Error{ErrorCode::kInvalidSetup, "g1_monomial: an FK20 table point is the identity"};
+    if (precompute != 0) {
+        const auto w = static_cast<unsigned>(precompute);
+        out.msm.emplace(points, w,
+                        store.get("fk20-msm", w, points * core::FixedBaseMsm::windows_for(w),
+                                  [&] { return core::FixedBaseMsm::build_table(out.columns, w, threads); }));
+    }
     return std::nullopt;
 }
 
@@ -50,7 +62,7 @@ std::optional<Error> build_fk20(Fk20Tables& out, const std::vector<blst_p1_affin
 Result<const Fk20Tables*> Tables::fk20() const {
     std::call_once(once_, [this] {
         try {
-            error_ = build_fk20(fk20_, *g1_monomial_, *this, precompute_, threads_);
+            error_ = build_fk20(fk20_, *g1_monomial_, *this, precompute_, threads_, *store_);
         } catch (const std::bad_alloc&) {
             error_ = Error{ErrorCode::kInternal, "out of memory while building the FK20 tables"};
         }
@@ -60,12 +72,13 @@ Result<const Fk20Tables*> Tables::fk20() const {
 }
 
 std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial,
-                                  const ContextOptions& options, unsigned threads) {
+                                  const ContextOptions& options, unsigned threads, const setup::TableStore& store) {
     if (g1_monomial.size() < FIELD_ELEMENTS_PER_BLOB)
         return Error{ErrorCode::kInvalidSetup, "g1_monomial: " + std::to_string(g1_monomial.size()) +
                                                    " points, EIP-7594 needs " +
                                                    std::to_string(FIELD_ELEMENTS_PER_BLOB)};
     t.g1_monomial_ = &g1_monomial;
+    t.store_ = &store;
     t.precompute_ = options.precompute;
     t.threads_ = threads;
     if (options.lazy_tables) return std::nullopt;

@@ -17,6 +17,7 @@
 
 #include "core/fft.hpp"
 #include "core/msm_fixed_base.hpp"
+#include "setup/table_cache.hpp"
 #include "kzg/kzg.hpp"
 
 namespace kzg::eip7594 {
@@ -52,8 +53,9 @@ class Tables {
 
   private:
     friend std::optional<Error> build_tables(Tables&, const std::vector<blst_p1_affine>&, const ContextOptions&,
-                                             unsigned);
+                                             unsigned, const setup::TableStore&);
     const std::vector<blst_p1_affine>* g1_monomial_ = nullptr;
+    const setup::TableStore* store_ = nullptr;
     int precompute_ = 0;
     unsigned threads_ = 1;
     mutable std::once_flag once_;
@@ -61,9 +63,10 @@ class Tables {
     mutable std::optional<Error> error_;
 };
 
-// Prepares t over the monomial G1 setup ([s^i]G1, i < 4096), which must outlive
-// t; builds the FK20 tables now unless options.lazy_tables.
+// Prepares t over the monomial G1 setup ([s^i]G1, i < 4096); both it and
+// the table store must outlive t. Builds the FK20 tables now unless
+// options.lazy_tables.
 std::optional<Error> build_tables(Tables& t, const std::vector<blst_p1_affine>& g1_monomial,
-                                  const ContextOptions& options, unsigned threads);
+                                  const ContextOptions& options, unsigned threads, const setup::TableStore& store);
 
 }  // namespace kzg::eip7594

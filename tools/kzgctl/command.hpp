@@ -20,6 +20,7 @@ inline constexpr int kExitSetup = 3;    // the trusted setup could not be loaded
 
 struct Env {
     std::string setup_path;  // --setup FILE; empty: the embedded mainnet setup
+    std::string table_cache; // --table-cache DIR; empty: no cache
     std::function<int()> action;
 
     // The Context, loaded on first use; exits with kExitSetup on failure.

@@ -14,6 +14,7 @@ const kzg::Context& Env::ctx() {
         // One command, one call: build only the tables that call uses.
         kzg::ContextOptions options;
         options.lazy_tables = true;
+        options.table_cache_dir = table_cache;
         auto r = setup_path.empty() ? kzg::Context::mainnet(options) : kzg::Context::from_file(setup_path, options);
         if (!r) {
             std::cerr << "kzgctl: cannot load the trusted setup: " << r.message() << "\n";
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
     Env env;
     app.add_option("--setup", env.setup_path,
                    "trusted setup file (c-kzg text or consensus-specs JSON); default: the embedded mainnet setup");
+
+    app.add_option("--table-cache", env.table_cache,
+                   "directory of the precomputed-table cache (verified before use, written atomically)");
 
     register_eip4844(app, env);
     register_eip7594(app, env);
