@@ -113,7 +113,7 @@ class Kzgctl(unittest.TestCase):
         self.assertEqual(rc, 0)
         commands = ["blob-to-commitment", "compute-proof", "compute-blob-proof", "verify-proof",
                     "verify-blob-proof", "verify-blob-proof-batch", "compute-cells", "compute-cells-and-proofs",
-                    "recover-cells-and-proofs", "verify-cell-proof-batch", "vectors", "setup-info"]
+                    "recover-cells-and-proofs", "verify-cell-proof-batch", "vectors", "setup-info", "bench"]
         for c in commands:
             self.assertIn(c, out)
             rc, sub, _ = run(c, "--help")
@@ -121,6 +121,14 @@ class Kzgctl(unittest.TestCase):
             self.assertIn("Usage", sub, c)
         rc, _, _ = run("no-such-command")
         self.assertEqual(rc, 2)
+
+    def test_bench_reports_medians_as_json(self):
+        out = json.loads(self.ok("bench", "--runs", "1", "--function", "verify_kzg_proof", "--json"))
+        self.assertEqual([r["function"] for r in out["results"]], ["verify_kzg_proof"])
+        self.assertGreater(out["results"][0]["median_ms"], 0)
+        self.assertGreaterEqual(out["machine"]["usable_cpus"], 1)
+        rc, _, err = run("bench", "--threads", "0")
+        self.assertEqual(rc, 2, err)
 
     def test_setup_file_matches_embedded(self):
         embedded = self.ok("setup-info").split()[1]

@@ -34,6 +34,7 @@ void register_eip4844(CLI::App& app, Env& env);
 void register_eip7594(CLI::App& app, Env& env);
 void register_vectors(CLI::App& app, Env& env);
 void register_setup(CLI::App& app, Env& env);
+void register_bench(CLI::App& app, Env& env);
 
 // Prints a verification result ("true"/"false") and returns its exit status.
 int print_verdict(const kzg::Result<bool>& r);

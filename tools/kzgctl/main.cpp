@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
     register_eip7594(app, env);
     register_vectors(app, env);
     register_setup(app, env);
+    register_bench(app, env);
 
     try {
         app.parse(argc, argv);
