@@ -140,6 +140,22 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars)
     return pippenger(affine.data(), sc.data(), kept.size());
 }
 
+blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars, std::size_t pieces,
+                   const ParallelFor& par) {
+    // Below a few hundred points per slice the split costs more than it saves.
+    pieces = std::max<std::size_t>(1, std::min(pieces, points.size() / 256));
+    std::vector<blst_p1> partial(pieces, g1_identity());
+    par(pieces, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; p++) {
+            const std::size_t b = points.size() * p / pieces, e = points.size() * (p + 1) / pieces;
+            partial[p] = g1_lincomb(points.subspan(b, e - b), scalars.subspan(b, e - b));
+        }
+    });
+    blst_p1 sum = partial[0];
+    for (std::size_t p = 1; p < pieces; p++) sum = g1_add(sum, partial[p]);
+    return sum;
+}
+
 bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, const blst_p2& b2) {
     // e(a1, a2) * e(-b1, b2) == 1, with a single final exponentiation.
     blst_p1 b1_neg = b1;

@@ -8,6 +8,7 @@
 #include <span>
 
 #include "core/fr.hpp"
+#include "core/parallel.hpp"
 
 namespace kzg::core {
 
@@ -48,6 +49,9 @@ blst_p1 g1_lincomb_affine(std::span<const blst_p1_affine> points, std::span<cons
 // Same over arbitrary (possibly infinity) projective points: infinities are
 // filtered out before Pippenger, which does not handle them.
 blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars);
+// g1_lincomb split into `pieces` slices run by `par` (partial sums added).
+blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars, std::size_t pieces,
+                   const ParallelFor& par);
 
 // e(a1, a2) == e(b1, b2)
 bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, const blst_p2& b2);

@@ -22,6 +22,7 @@
 //                                  about twice the input; plus a fixed 128 * 64 Fr
 //                                  (256 KiB) and, per distinct commitment, ~250 B.
 //   compute_verify_cell_kzg_proof_batch_challenge: the transcript (~2.2 KiB per cell).
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -172,9 +173,16 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commi
     std::vector<Fr> cosets_evals;
     if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells")) return *e;
 
+    // Decompressing and subgroup-checking the proofs dominates: split it across
+    // the pool; the error reported is the lowest index's, as in a serial loop.
     std::vector<blst_p1> proofs(n);
-    for (std::size_t k = 0; k < n; k++)
-        if (auto e = decode_g1(proofs[k], proofs_bytes[k], indexed("proofs", k))) return *e;
+    std::vector<std::optional<Error>> errors(n);
+    impl_->parallel(n, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; k++)
+            if ((errors[k] = decode_g1(proofs[k], proofs_bytes[k], indexed("proofs", k)))) return;
+    });
+    for (auto& e : errors)
+        if (e) return *e;
 
     return eip7594::verify_cell_kzg_proof_batch_impl(*impl_, unique_bytes, unique_points, commitment_indices,
                                                      cell_indices, cells, cosets_evals, proofs_bytes, proofs);

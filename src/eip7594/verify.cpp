@@ -56,7 +56,7 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
     core::fr_powers(r_powers, r);
 
     // Step 2: LL = sum_k r^k proofs[k].
-    const blst_p1 ll = core::g1_lincomb(proofs, r_powers);
+    const blst_p1 ll = core::g1_lincomb(proofs, r_powers, ctx.parallelism(), ctx.parallel_for());
 
     // Step 3: LR = [s^n]G2 (its Miller-loop lines are precomputed: g2_s64_lines).
 
@@ -101,7 +101,7 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
     std::vector<Fr> weighted_r_powers(num_cells);
     for (std::size_t k = 0; k < num_cells; k++)
         weighted_r_powers[k] = core::fr_mul(r_powers[k], t.fft.roots[coset_shift_exponent(cell_indices[k]) * l]);
-    const blst_p1 rlp = core::g1_lincomb(proofs, weighted_r_powers);
+    const blst_p1 rlp = core::g1_lincomb(proofs, weighted_r_powers, ctx.parallelism(), ctx.parallel_for());
 
     // Step 4.4: RL = RLC - RLI + RLP.
     const blst_p1 rl = core::g1_add(core::g1_sub(rlc, rli), rlp);
