@@ -1,18 +1,24 @@
 // In-process timings of the operations bench/service_throughput.py drives
-// over HTTP, on the same blob, one thread, as JSON lines:
+// over HTTP, on the same blob, one call at a time, as JSON lines:
 //   {"op":"verify_blob_kzg_proof","n":200,"mean_ms":..,"p50_ms":..,"p99_ms":..}
+// With THREADS > 0 the context gets a kzg::ThreadPool of that many threads
+// (ContextOptions::pool) and each call runs on it, as in kzgd with --workers
+// THREADS; 0 runs every call on the main thread alone.
 // Also times kzgd's request decoders alone (json_decode_*, ssz_decode_*) to
-// show what the codec adds. Usage: kzgd_inprocess_timing BLOB_FILE [SECONDS_PER_OP]
+// show what the codec adds.
+// Usage: kzgd_inprocess_timing BLOB_FILE [SECONDS_PER_OP [THREADS]]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "kzg/kzg.hpp"
+#include "kzg/thread_pool.hpp"
 #include "service/api.hpp"
 #include "service/json_codec.hpp"
 #include "service/ssz_codec.hpp"
@@ -43,10 +49,11 @@ void time_op(const char* name, double budget_s, const std::function<void()>& op)
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::cerr << "usage: kzgd_inprocess_timing BLOB_FILE [SECONDS_PER_OP]\n";
+        std::cerr << "usage: kzgd_inprocess_timing BLOB_FILE [SECONDS_PER_OP [THREADS]]\n";
         return 2;
     }
     const double budget = argc > 2 ? std::stod(argv[2]) : 3.0;
+    const int threads = argc > 3 ? std::stoi(argv[3]) : 0;
     auto blob = std::make_unique<kzg::Blob>();
     {
         std::ifstream in(argv[1], std::ios::binary);
@@ -56,7 +63,19 @@ int main(int argc, char** argv) {
             return 2;
         }
     }
-    auto ctx = kzg::Context::mainnet();
+    kzg::ContextOptions options;
+    if (threads > 0) options.pool = std::make_shared<kzg::ThreadPool>(static_cast<std::size_t>(threads));
+    // A call on the pool when there is one (as kzgd runs it), else right here.
+    auto on_pool = [&](const std::function<void()>& op) {
+        if (!options.pool) return op();
+        std::promise<void> done;
+        options.pool->post([&] {
+            op();
+            done.set_value();
+        });
+        done.get_future().wait();
+    };
+    auto ctx = kzg::Context::mainnet(options);
     if (!ctx) {
         std::cerr << ctx.message() << "\n";
         return 3;
@@ -69,10 +88,14 @@ int main(int argc, char** argv) {
         return 2;
     }
     time_op("blob_to_kzg_commitment", budget, [&] {
-        if (!c.blob_to_kzg_commitment(*blob)) std::abort();
+        on_pool([&] {
+            if (!c.blob_to_kzg_commitment(*blob)) std::abort();
+        });
     });
     time_op("verify_blob_kzg_proof", budget, [&] {
-        if (!c.verify_blob_kzg_proof(*blob, *commitment, *proof).value()) std::abort();
+        on_pool([&] {
+            if (!c.verify_blob_kzg_proof(*blob, *commitment, *proof).value()) std::abort();
+        });
     });
 
     // The request decoders alone.

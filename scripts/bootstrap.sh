@@ -12,7 +12,7 @@ PACKAGES=(
     libgtest-dev libgmock-dev libbenchmark-dev
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
     libboost1.81-dev
-    python3 curl wrk
+    python3 python3-yaml curl wrk
 )
 
 missing=()

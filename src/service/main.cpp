@@ -1,25 +1,93 @@
-// kzgd: the KZG service. Until the HTTP service lands it loads the embedded
-// setup, reports its identity and exits.
-#include <cstring>
+// kzgd: the KZG HTTP service. Parses the configuration, binds, loads the
+// trusted setup in the background (readiness turns 200 when it is loaded)
+// and serves until SIGTERM/SIGINT has drained it.
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "kzg/kzg.hpp"
 #include "kzg/version.hpp"
+#include "service/admission.hpp"
+#include "service/config.hpp"
+#include "service/cpu.hpp"
+#include "service/log.hpp"
+#include "service/routes.hpp"
+#include "service/server.hpp"
+#include "service/state.hpp"
+#include "service/worker_pool.hpp"
 
 int main(int argc, char** argv) {
-    for (int i = 1; i < argc; i++) {
-        if (std::strcmp(argv[i], "--version") == 0) {
-            std::cout << "kzgd " << kzg::version() << " (commit " << kzg::git_commit() << ", blst "
-                      << kzg::blst_version() << ")\n";
-            return 0;
-        }
+    using namespace kzgd;
+    std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket is an error code, not a death
+
+    Config cfg;
+    const ConfigParse parsed = parse_config(argc, argv, environ, cfg);
+    if (parsed.status == ConfigParse::Status::kExit) {
+        (parsed.exit_code == 0 ? std::cout : std::cerr) << parsed.message << (parsed.exit_code ? "\n" : "");
+        return parsed.exit_code;
     }
-    auto ctx = kzg::Context::mainnet();
-    if (!ctx) {
-        std::cerr << "kzgd: cannot load the trusted setup: " << ctx.message() << "\n";
+
+    ServiceState state;
+    state.cpu = cpu_budget();
+    state.workers = cfg.workers != 0 ? cfg.workers : state.cpu.usable;
+    state.setup_source = cfg.setup.empty() ? "embedded mainnet" : cfg.setup;
+    if (cfg.precompute) state.options.precompute = *cfg.precompute;
+    if (cfg.blob_window_bits) state.options.blob_window_bits = *cfg.blob_window_bits;
+    state.options.lazy_tables = false;  // build every table before readiness: no request pays for it
+    state.options.table_cache_dir = cfg.table_cache;
+
+    WorkerPool pool(state.workers);
+    state.options.pool = pool.shared();  // large calls split across the same workers
+    Admission admission(state.workers + cfg.max_queue);
+    ByteBudget budget(cfg.max_inflight_bytes);
+    Router router(cfg, state, admission, budget, pool);
+    Server server(cfg, state, router);
+
+    log_line("info", "starting",
+             {{"version", kzg::version()},
+              {"git_commit", kzg::git_commit()},
+              {"blst_version", kzg::blst_version()},
+              {"workers", state.workers},
+              {"io_threads", cfg.io_threads},
+              {"cpu_affinity", state.cpu.affinity},
+              {"cpu_quota", state.cpu.quota},
+              {"setup", state.setup_source},
+              {"config_file", cfg.config_file}});
+    if (auto err = server.open()) {
+        log_line("error", "cannot start", {{"error", *err}});
+        std::cerr << "kzgd: " << *err << "\n";
         return 1;
     }
-    std::cout << "kzgd " << kzg::version() << ": trusted setup sha256 " << (*ctx)->setup_sha256_hex()
-              << "; the HTTP service is not part of this build yet\n";
-    return 0;
+
+    std::thread loader([&] {
+        const auto t0 = std::chrono::steady_clock::now();
+        if (!cfg.table_cache.empty()) {
+            std::error_code ec;
+            std::filesystem::create_directories(cfg.table_cache, ec);
+            if (ec) {
+                log_line("warn", "cannot create the table cache directory; building the tables",
+                         {{"table_cache", cfg.table_cache}, {"error", ec.message()}});
+            }
+        }
+        kzg::ContextOptions options = state.options;
+        auto ctx = cfg.setup.empty() ? kzg::Context::mainnet(options) : kzg::Context::from_file(cfg.setup, options);
+        if (!ctx) {
+            log_line("error", "cannot load the trusted setup", {{"setup", state.setup_source}, {"error", ctx.message()}});
+            std::cerr << "kzgd: cannot load the trusted setup: " << ctx.message() << "\n";
+            server.fatal(1);
+            return;
+        }
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+        state.set_context(*ctx);
+        log_line("info", "trusted setup loaded; ready",
+                 {{"setup", state.setup_source}, {"sha256", (*ctx)->setup_sha256_hex()}, {"load_ms", ms}});
+    });
+    const int status = server.run(pool);
+    loader.join();
+    return status;
 }

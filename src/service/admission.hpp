@@ -1,0 +1,80 @@
+// Admission control: a bounded number of requests in the worker pool
+// (running + queued), and a bounded number of request-body bytes held in
+// memory. Both refuse at once when full: the caller answers 503 + Retry-After.
+#pragma once
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace kzgd {
+
+// Counts admitted tasks against a capacity (workers + queue depth).
+class Admission {
+  public:
+    explicit Admission(std::size_t capacity) : capacity_(capacity) {}
+    bool try_enter() {
+        std::size_t n = in_flight_.load(std::memory_order_relaxed);
+        do {
+            if (n >= capacity_) return false;
+        } while (!in_flight_.compare_exchange_weak(n, n + 1, std::memory_order_acq_rel));
+        return true;
+    }
+    void leave() { in_flight_.fetch_sub(1, std::memory_order_acq_rel); }
+    std::size_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
+    std::size_t capacity() const { return capacity_; }
+
+  private:
+    const std::size_t capacity_;
+    std::atomic<std::size_t> in_flight_{0};
+};
+
+// A budget of bytes (request bodies being read or processed).
+class ByteBudget {
+  public:
+    explicit ByteBudget(std::uint64_t capacity) : capacity_(capacity) {}
+    bool try_take(std::uint64_t n) {
+        std::uint64_t used = used_.load(std::memory_order_relaxed);
+        do {
+            if (n > capacity_ - used) return false;  // used <= capacity_ always
+        } while (!used_.compare_exchange_weak(used, used + n, std::memory_order_acq_rel));
+        return true;
+    }
+    void give(std::uint64_t n) { used_.fetch_sub(n, std::memory_order_acq_rel); }
+    std::uint64_t used() const { return used_.load(std::memory_order_relaxed); }
+    std::uint64_t capacity() const { return capacity_; }
+
+  private:
+    const std::uint64_t capacity_;
+    std::atomic<std::uint64_t> used_{0};
+};
+
+// Holds bytes of a ByteBudget until destroyed or released.
+class Reservation {
+  public:
+    Reservation() = default;
+    Reservation(ByteBudget* budget, std::uint64_t n) : budget_(budget), n_(n) {}
+    Reservation(Reservation&& o) noexcept : budget_(o.budget_), n_(o.n_) { o.budget_ = nullptr; }
+    Reservation& operator=(Reservation&& o) noexcept {
+        if (this != &o) {
+            release();
+            budget_ = o.budget_;
+            n_ = o.n_;
+            o.budget_ = nullptr;
+        }
+        return *this;
+    }
+    Reservation(const Reservation&) = delete;
+    Reservation& operator=(const Reservation&) = delete;
+    ~Reservation() { release(); }
+    void release() {
+        if (budget_) budget_->give(n_);
+        budget_ = nullptr;
+    }
+
+  private:
+    ByteBudget* budget_ = nullptr;
+    std::uint64_t n_ = 0;
+};
+
+}  // namespace kzgd

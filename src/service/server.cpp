@@ -1,0 +1,585 @@
+// The HTTP/1.1 server on Boost.Beast (see server.hpp).
+//
+// One strand per connection; the acceptor, signals and drain timers share a
+// control strand. A connection reads a whole request (headers, then body,
+// under one read deadline), hands it to the Router and reads nothing more
+// until the response has been written: crypto runs on the worker pool, whose
+// completion is posted back to the connection's strand.
+#include "service/server.hpp"
+
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <unordered_map>
+
+#include "kzg/version.hpp"
+#include "service/log.hpp"
+
+namespace kzgd {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Connections over max-connections get a 503; beyond this many more, they are closed at once.
+constexpr std::size_t kRejectSlack = 64;
+constexpr std::size_t kFirstReadBytes = 16 * 1024;
+constexpr auto kLinger = std::chrono::seconds(2);
+// While draining, a connection that has not sent its first request yet gets this
+// long to send it (it was accepted, so its request is served) before it is closed.
+constexpr auto kDrainGrace = std::chrono::seconds(1);
+
+Clock::duration seconds(double s) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
+}
+
+std::string new_request_id() {
+    thread_local std::mt19937_64 rng{std::random_device{}()};
+    static const char* digits = "0123456789abcdef";
+    std::string s(32, '0');
+    for (int half = 0; half < 2; half++) {
+        std::uint64_t v = rng();
+        for (int i = 0; i < 16; i++, v >>= 4) s[static_cast<std::size_t>(half * 16 + i)] = digits[v & 15];
+    }
+    return s;
+}
+
+// A client's X-Request-Id is echoed when it is 1-128 visible ASCII characters.
+bool valid_request_id(std::string_view s) {
+    if (s.empty() || s.size() > 128) return false;
+    for (char c : s)
+        if (c < 0x21 || c > 0x7e) return false;
+    return true;
+}
+
+std::string endpoint_text(const tcp::endpoint& ep) {
+    const std::string a = ep.address().to_string();
+    return (ep.address().is_v6() ? "[" + a + "]" : a) + ":" + std::to_string(ep.port());
+}
+
+}  // namespace
+
+class Session;
+
+struct Server::Impl {
+    Impl(const Config& c, ServiceState& s, Router& r)
+        : cfg(c),
+          state(s),
+          router(r),
+          ioc(static_cast<int>(c.io_threads)),
+          control(asio::make_strand(ioc)),
+          acceptor(control),
+          signals(control, SIGTERM, SIGINT),
+          delay_timer(control),
+          drain_timer(control),
+          retry_timer(control) {}
+
+    void add(const std::shared_ptr<Session>& s);
+    void remove(Session* s);
+    void do_accept();
+    void start_session(tcp::socket socket);
+    void on_signal(const beast::error_code& ec, int signo);
+    void begin_drain();
+    void check_drained();
+    void stop_now();
+
+    const Config& cfg;
+    ServiceState& state;
+    Router& router;
+
+    // Declared before the io_context: sessions destroyed with it unregister here.
+    std::mutex sessions_mutex;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    std::atomic<std::size_t> connections{0};
+    std::atomic<bool> closing{false};  // keep-alive connections end after their current request
+    std::atomic<bool> stopped{false};
+    std::atomic<int> exit_status{0};
+    bool drain_started = false;  // control strand only
+
+    asio::io_context ioc;
+    asio::strand<asio::io_context::executor_type> control;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    asio::steady_timer delay_timer;
+    asio::steady_timer drain_timer;
+    asio::steady_timer retry_timer;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+  public:
+    Session(tcp::socket&& socket, Server::Impl& srv) : stream_(std::move(socket)), srv_(srv) {}
+    ~Session() { srv_.remove(this); }
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    void start() {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->wait_request(); });
+    }
+
+    // Over max-connections: a 503 without reading the request, then close.
+    void reject() {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            self->begin_request();
+            HttpResponse r = self->srv_.router.unavailable("too many connections (max-connections " +
+                                                           std::to_string(self->srv_.cfg.max_connections) + ")");
+            r.close = true;
+            self->send(std::move(r));
+        });
+    }
+
+    // The server started draining: an idle keep-alive connection closes now; a
+    // new one that has not sent anything yet gets kDrainGrace to do so.
+    void drain() {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+            if (!self->idle_) return;
+            if (self->served_ > 0) return self->close_now();
+            self->grace_.emplace(self->stream_.get_executor());
+            self->grace_->expires_after(kDrainGrace);
+            self->grace_->async_wait([self](beast::error_code ec) {
+                if (!ec && self->idle_) self->close_now();
+            });
+        });
+    }
+
+  private:
+    const Config& cfg() const { return srv_.cfg; }
+
+    void wait_request() {
+        idle_ = true;
+        const bool closing = srv_.closing.load();
+        if (closing && served_ > 0) return close_now();  // keep-alive ends with the drain
+        if (buffer_.size() > 0) {  // pipelined
+            idle_ = false;
+            return read_header();
+        }
+        // A large body grew the buffer: give the memory back while idle.
+        if (buffer_.capacity() > 4 * kFirstReadBytes) buffer_.shrink_to_fit();
+        const auto idle = seconds(cfg().idle_timeout);
+        stream_.expires_after(closing ? std::min<Clock::duration>(idle, kDrainGrace) : idle);
+        stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
+                                beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+    }
+
+    void on_first_bytes(beast::error_code ec, std::size_t n) {
+        idle_ = false;
+        if (grace_) grace_->cancel();
+        if (ec) return close_now();  // idle timeout, client closed, or drain
+        buffer_.commit(n);
+        read_header();
+    }
+
+    void begin_request() {
+        start_ = Clock::now();
+        deadline_ = start_ + seconds(cfg().read_timeout);
+        request_id_ = new_request_id();
+        method_ = "-";
+        route_ = "-";
+        head_ = false;
+        keep_alive_ = false;
+        version_ = 11;
+        plan_ = Plan{};
+    }
+
+    void read_header() {
+        begin_request();
+        parser_.emplace();
+        parser_->header_limit(static_cast<std::uint32_t>(cfg().max_header_bytes));
+        parser_->body_limit(boost::none);  // checked against the route first (413 before reading)
+        stream_.expires_at(deadline_);
+        http::async_read_header(stream_, buffer_, *parser_,
+                                beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    }
+
+    void on_header(beast::error_code ec, std::size_t) {
+        if (ec) return on_read_error(ec);
+        served_++;
+        auto& req = parser_->get();
+        method_ = std::string(req.method_string().substr(0, 20));
+        if (const auto id = req["X-Request-Id"]; valid_request_id(id)) request_id_ = std::string(id);
+        keep_alive_ = req.keep_alive();
+        version_ = req.version();
+        head_ = req.method() == http::verb::head;
+        RequestHead head;
+        head.method = req.method_string();
+        head.target = req.target();
+        head.content_type = req[http::field::content_type];
+        head.accept = req[http::field::accept];
+        if (auto n = parser_->content_length()) head.content_length = *n;
+        head.chunked = parser_->chunked();
+        plan_ = srv_.router.route(head);
+        route_ = plan_.route;
+        if (plan_.respond_now) {
+            // The body (if any) is not read: the connection cannot be reused.
+            if ((head.content_length && *head.content_length > 0) || head.chunked) plan_.response.close = true;
+            return send(std::move(plan_.response));
+        }
+        parser_->body_limit(cfg().max_body_bytes);
+        if (beast::iequals(req[http::field::expect], "100-continue")) {
+            auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
+            stream_.expires_at(deadline_);
+            http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+                if (wec) return self->close_now();
+                self->read_body();
+            });
+            return;
+        }
+        read_body();
+    }
+
+    void read_body() {
+        if (parser_->is_done()) return on_body({}, 0);
+        stream_.expires_at(deadline_);
+        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+    }
+
+    void on_body(beast::error_code ec, std::size_t) {
+        if (ec == http::error::body_limit) {
+            HttpResponse r = srv_.router.error(413, "request body is larger than the limit of " +
+                                                        std::to_string(cfg().max_body_bytes) +
+                                                        " bytes (max-body-bytes)");
+            r.close = true;
+            return send(std::move(r));
+        }
+        if (ec) return on_read_error(ec);
+        stream_.expires_never();  // the request is complete; crypto time is not the client's
+        std::string body = std::move(parser_->get().body());
+        parser_.reset();
+        srv_.router.handle(plan_, std::move(body), [self = shared_from_this()](HttpResponse r) {
+            asio::post(self->stream_.get_executor(),
+                       [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
+        });
+    }
+
+    void on_read_error(beast::error_code ec) {
+        if (ec == http::error::header_limit) {
+            HttpResponse r = srv_.router.error(431, "request headers are larger than the limit of " +
+                                                        std::to_string(cfg().max_header_bytes) +
+                                                        " bytes (max-header-bytes)");
+            r.close = true;
+            return send(std::move(r));
+        }
+        if (ec == beast::error::timeout) {
+            log_line("warn", "read timeout: connection closed",
+                     {{"request_id", request_id_}, {"method", method_}, {"route", route_}});
+            return close_now();
+        }
+        if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
+            ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
+            ec == asio::error::bad_descriptor || ec == asio::error::broken_pipe)
+            return close_now();
+        HttpResponse r = srv_.router.error(400, "malformed HTTP request: " + ec.message());
+        r.close = true;
+        send(std::move(r));
+    }
+
+    void send(HttpResponse r) {
+        plan_.reservation.release();
+        status_ = r.status;
+        queue_ms_ = r.queue_ms;
+        work_ms_ = r.work_ms;
+        const bool keep = keep_alive_ && !r.close && !srv_.closing.load();
+        auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_);
+        res->set(http::field::server, "kzgd/" + std::string(kzg::version()));
+        res->set(http::field::content_type, r.content_type);
+        res->set("X-Request-Id", request_id_);
+        for (auto& [name, value] : r.headers) res->set(name, value);
+        res->body() = std::move(r.body);
+        res->prepare_payload();
+        res->keep_alive(keep);
+        if (head_) {
+            const auto n = res->body().size();
+            res->body().clear();
+            res->content_length(n);
+        }
+        res_ = res;
+        stream_.expires_after(seconds(cfg().write_timeout));
+        http::async_write(stream_, *res_,
+                          beast::bind_front_handler(&Session::on_write, shared_from_this(), keep));
+    }
+
+    void on_write(bool keep, beast::error_code ec, std::size_t) {
+        res_.reset();
+        if (cfg().access_log) {
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+            if (work_ms_ >= 0) {
+                log_line(status_ >= 500 ? "warn" : "info", "request",
+                         {{"request_id", request_id_},
+                          {"method", method_},
+                          {"route", route_},
+                          {"status", status_},
+                          {"duration_ms", ms},
+                          {"queue_ms", queue_ms_},
+                          {"work_ms", work_ms_}});
+            } else {
+                log_line(status_ >= 500 ? "warn" : "info", "request",
+                         {{"request_id", request_id_},
+                          {"method", method_},
+                          {"route", route_},
+                          {"status", status_},
+                          {"duration_ms", ms}});
+            }
+        }
+        if (ec) return close_now();
+        if (!keep) return linger_close();
+        wait_request();
+    }
+
+    // Half-close, then discard what the client still sends (bounded), so the
+    // response is not lost to a reset.
+    void linger_close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        if (ec) return close_now();
+        stream_.expires_after(kLinger);
+        discard();
+    }
+
+    void discard() {
+        stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->close_now();
+            self->discard();
+        });
+    }
+
+    void close_now() {
+        if (grace_) grace_->cancel();
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+        stream_.socket().close(ec);
+    }
+
+    beast::tcp_stream stream_;
+    Server::Impl& srv_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::shared_ptr<http::response<http::string_body>> res_;
+    std::array<char, 4096> scratch_{};
+    bool idle_ = false;
+    std::size_t served_ = 0;  // requests read on this connection
+    std::optional<asio::steady_timer> grace_;
+    // The current request.
+    Clock::time_point start_;
+    Clock::time_point deadline_;
+    std::string request_id_;
+    std::string method_ = "-";
+    std::string route_ = "-";
+    unsigned version_ = 11;
+    bool head_ = false;
+    bool keep_alive_ = false;
+    int status_ = 0;
+    double queue_ms_ = -1;
+    double work_ms_ = -1;
+    Plan plan_;
+};
+
+void Server::Impl::add(const std::shared_ptr<Session>& s) {
+    std::lock_guard<std::mutex> lock(sessions_mutex);
+    sessions.emplace(s.get(), s);
+    connections.fetch_add(1);
+}
+
+void Server::Impl::remove(Session* s) {
+    std::size_t left = 0;
+    {
+        std::lock_guard<std::mutex> lock(sessions_mutex);
+        sessions.erase(s);
+        left = connections.fetch_sub(1) - 1;
+    }
+    if (left == 0 && closing.load() && !stopped.load()) asio::post(control, [this] { check_drained(); });
+}
+
+void Server::Impl::do_accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (!ec) start_session(std::move(socket));  // accepted, even if the drain began meanwhile: serve it
+        if (ec == asio::error::operation_aborted || !acceptor.is_open() || closing.load()) return;
+        if (ec) {
+            // Out of descriptors or similar: back off instead of spinning.
+            log_line("warn", "accept failed", {{"error", ec.message()}});
+            retry_timer.expires_after(std::chrono::milliseconds(100));
+            retry_timer.async_wait([this](beast::error_code tec) {
+                if (!tec) do_accept();
+            });
+            return;
+        }
+        do_accept();
+    });
+}
+
+void Server::Impl::start_session(tcp::socket socket) {
+    beast::error_code ec;
+    socket.set_option(tcp::no_delay(true), ec);
+    const std::size_t n = connections.load();
+    if (n >= cfg.max_connections + kRejectSlack) {
+        socket.close(ec);
+        return;
+    }
+    auto s = std::make_shared<Session>(std::move(socket), *this);
+    add(s);
+    if (n >= cfg.max_connections) s->reject();
+    else s->start();
+}
+
+void Server::Impl::on_signal(const beast::error_code& ec, int signo) {
+    if (ec) return;
+    if (drain_started) {
+        log_line("warn", "second signal: stopping without waiting for in-flight requests", {{"signal", signo}});
+        exit_status = 1;
+        return stop_now();
+    }
+    drain_started = true;
+    state.set_draining();
+    log_line("info", "draining: readiness is now 503",
+             {{"signal", signo}, {"shutdown_delay_s", cfg.shutdown_delay}, {"connections", connections.load()}});
+    signals.async_wait([this](const beast::error_code& e, int s) { on_signal(e, s); });
+    delay_timer.expires_after(seconds(cfg.shutdown_delay));
+    delay_timer.async_wait([this](beast::error_code tec) {
+        if (!tec) begin_drain();
+    });
+}
+
+void Server::Impl::begin_drain() {
+    closing = true;
+    beast::error_code ec;
+    acceptor.cancel(ec);
+    // Serve the connections the kernel has already accepted, then stop accepting.
+    acceptor.non_blocking(true, ec);
+    for (;;) {
+        tcp::socket s(asio::make_strand(ioc));
+        acceptor.accept(s, ec);
+        if (ec) break;
+        start_session(std::move(s));
+    }
+    acceptor.close(ec);
+    std::vector<std::shared_ptr<Session>> live;
+    {
+        std::lock_guard<std::mutex> lock(sessions_mutex);
+        for (auto& [p, w] : sessions)
+            if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    log_line("info", "stopped accepting; finishing in-flight requests",
+             {{"connections", live.size()}, {"drain_timeout_s", cfg.drain_timeout}});
+    for (auto& s : live) s->drain();
+    live.clear();
+    drain_timer.expires_after(seconds(cfg.drain_timeout));
+    drain_timer.async_wait([this](beast::error_code tec) {
+        if (tec) return;
+        log_line("warn", "drain timeout: closing the remaining connections", {{"connections", connections.load()}});
+        stop_now();
+    });
+    check_drained();
+}
+
+void Server::Impl::check_drained() {
+    if (!closing.load() || stopped.load() || connections.load() != 0) return;
+    log_line("info", "drained");
+    stop_now();
+}
+
+void Server::Impl::stop_now() {
+    if (stopped.exchange(true)) return;
+    closing = true;
+    beast::error_code ec;
+    signals.cancel(ec);
+    delay_timer.cancel();
+    drain_timer.cancel();
+    retry_timer.cancel();
+    acceptor.close(ec);
+    ioc.stop();
+}
+
+Server::Server(const Config& cfg, ServiceState& state, Router& router)
+    : impl_(std::make_unique<Impl>(cfg, state, router)) {}
+
+Server::~Server() = default;
+
+std::optional<std::string> Server::open() {
+    Impl& m = *impl_;
+    beast::error_code ec;
+    tcp::endpoint ep;
+    const auto addr = asio::ip::make_address(m.cfg.listen_host, ec);
+    if (!ec) {
+        ep = tcp::endpoint(addr, m.cfg.listen_port);
+    } else {
+        tcp::resolver resolver(m.ioc);
+        auto results = resolver.resolve(m.cfg.listen_host, std::to_string(m.cfg.listen_port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+        if (ec || results.empty()) return "cannot resolve " + m.cfg.listen_host + ": " + ec.message();
+        ep = *results.begin();
+    }
+    m.acceptor.open(ep.protocol(), ec);
+    if (!ec) m.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) m.acceptor.bind(ep, ec);
+    if (!ec) m.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return "cannot listen on " + m.cfg.listen + ": " + ec.message();
+    const tcp::endpoint bound = m.acceptor.local_endpoint(ec);
+    if (ec) return "cannot read the bound address: " + ec.message();
+    if (!m.cfg.ports_file.empty()) {
+        const std::string tmp = m.cfg.ports_file + ".tmp." + std::to_string(::getpid());
+        {
+            std::ofstream out(tmp, std::ios::trunc);
+            out << bound.port() << "\n";
+            out.close();
+            if (!out) return "cannot write the ports file " + tmp;
+        }
+        if (std::rename(tmp.c_str(), m.cfg.ports_file.c_str()) != 0) {
+            std::remove(tmp.c_str());
+            return "cannot write the ports file " + m.cfg.ports_file;
+        }
+    }
+    log_line("info", "listening", {{"address", endpoint_text(bound)}, {"port", bound.port()}});
+    return std::nullopt;
+}
+
+int Server::run(WorkerPool& pool) {
+    Impl& m = *impl_;
+    m.signals.async_wait([&m](const beast::error_code& ec, int signo) { m.on_signal(ec, signo); });
+    asio::dispatch(m.control, [&m] { m.do_accept(); });
+    auto run_loop = [&m] {
+        for (;;) {
+            try {
+                m.ioc.run();
+                return;
+            } catch (const std::exception& e) {
+                log_line("error", "unexpected exception in an I/O thread", {{"error", e.what()}});
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < m.cfg.io_threads; i++) threads.emplace_back(run_loop);
+    run_loop();
+    for (auto& t : threads) t.join();
+    pool.stop();
+    log_line("info", "stopped", {{"exit_status", m.exit_status.load()}});
+    return m.exit_status.load();
+}
+
+void Server::fatal(int status) {
+    Impl& m = *impl_;
+    asio::post(m.control, [&m, status] {
+        m.exit_status = status;
+        m.stop_now();
+    });
+}
+
+}  // namespace kzgd
