@@ -22,7 +22,7 @@ constexpr std::size_t kChunk = 1024;
 namespace {
 
 // One level of pairwise additions. Element e of the level is read through
-// `get(e)` (returns the point, or nullptr for infinity); pair k adds elements
+// `get(e)` (the point, or nullptr for infinity); pair k adds elements
 // a_k and b_k into out[k]. All slopes share one field inversion.
 struct PairAdder {
     struct Pair {
@@ -50,24 +50,24 @@ struct PairAdder {
         // Slopes: (y2 - y1) / (x2 - x1), or 3x^2 / 2y when doubling. A pair with
         // an infinity, or P + (-P), needs no slope (denominator 1).
         for (std::size_t k = 0; k < np; k++) {
-            blst_p1_affine pa, qa;
-            const bool pa_ok = get(pairs[k].a, pa), qa_ok = get(pairs[k].b, qa);
+            const blst_p1_affine* pa = get(pairs[k].a);
+            const blst_p1_affine* qa = get(pairs[k].b);
             kind[k] = 0;
-            if (!pa_ok) {
+            if (!pa) {
                 kind[k] = 2;
-            } else if (!qa_ok) {
+            } else if (!qa) {
                 kind[k] = 1;
-            } else if (fp_equal(pa.x, qa.x)) {
-                if (fp_equal(pa.y, qa.y)) {
-                    blst_fp_sqr(&num[k], &pa.x);
+            } else if (fp_equal(pa->x, qa->x)) {
+                if (fp_equal(pa->y, qa->y)) {
+                    blst_fp_sqr(&num[k], &pa->x);
                     blst_fp_mul_by_3(&num[k], &num[k]);
-                    blst_fp_add(&den[k], &pa.y, &pa.y);
+                    blst_fp_add(&den[k], &pa->y, &pa->y);
                 } else {
                     kind[k] = 3;
                 }
             } else {
-                blst_fp_sub(&num[k], &qa.y, &pa.y);
-                blst_fp_sub(&den[k], &qa.x, &pa.x);
+                blst_fp_sub(&num[k], &qa->y, &pa->y);
+                blst_fp_sub(&den[k], &qa->x, &pa->x);
             }
             if (kind[k] != 0) den[k] = one;
             // kChains independent product chains: the multiplications of
@@ -105,15 +105,14 @@ struct PairAdder {
             }
             const Pair& pr = pairs[k];
             blst_p1_affine& r = out[pr.out];
-            blst_p1_affine pa, qa;
-            get(pr.a, pa);
-            const bool qa_ok = get(pr.b, qa);
+            const blst_p1_affine* pa = get(pr.a);
+            const blst_p1_affine* qa = get(pr.b);
             out_inf[pr.out] = 0;
             switch (kind[k]) {
-                case 1: r = pa; continue;
+                case 1: r = *pa; continue;
                 case 2:
-                    if (qa_ok) r = qa;
-                    out_inf[pr.out] = qa_ok ? 0 : 1;
+                    if (qa) r = *qa;
+                    out_inf[pr.out] = qa ? 0 : 1;
                     continue;
                 case 3: out_inf[pr.out] = 1; continue;
                 default: break;
@@ -121,11 +120,11 @@ struct PairAdder {
             blst_fp lambda, x3, t;
             blst_fp_mul(&lambda, &num[k], &inv_k);
             blst_fp_sqr(&x3, &lambda);
-            blst_fp_sub(&x3, &x3, &pa.x);
-            blst_fp_sub(&x3, &x3, &qa.x);
-            blst_fp_sub(&t, &pa.x, &x3);
+            blst_fp_sub(&x3, &x3, &pa->x);
+            blst_fp_sub(&x3, &x3, &qa->x);
+            blst_fp_sub(&t, &pa->x, &x3);
             blst_fp_mul(&t, &lambda, &t);
-            blst_fp_sub(&r.y, &t, &pa.y);
+            blst_fp_sub(&r.y, &t, &pa->y);
             r.x = x3;
         }
     }
@@ -160,10 +159,8 @@ void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const 
             if (add.negate) blst_fp_cneg(&dst.y, &dst.y, true);
         }
     }
-    auto get = [&](std::uint32_t e, blst_p1_affine& p) {
-        p = cur[e];
-        return !cur_inf[e];
-    };
+    // The element, or nullptr for the point at infinity.
+    auto get = [&](std::uint32_t e) -> const blst_p1_affine* { return cur_inf[e] ? nullptr : &cur[e]; };
 
     PairAdder adder;
     for (;;) {
