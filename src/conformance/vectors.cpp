@@ -203,7 +203,13 @@ CaseResult run_case(const Context& ctx, const std::string& function, const fs::p
         res.detail = "the case file has no input/output mapping";
         return res;
     }
-    const Outcome got = call(ctx, function, doc["input"]);
+    Outcome got;
+    try {
+        got = call(ctx, function, doc["input"]);
+    } catch (const YAML::Exception& e) {  // e.g. `input: 5`: operator[] on a scalar
+        res.detail = std::string("malformed case file: ") + e.what();
+        return res;
+    }
     const YAML::Node& want = doc["output"];
     if (want.IsNull()) {
         res.passed = got.error;

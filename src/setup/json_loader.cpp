@@ -37,7 +37,7 @@ Result<TrustedSetup> parse_json_setup(std::string_view json) {
     nlohmann::json doc;
     try {
         doc = nlohmann::json::parse(json.begin(), json.end());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 5E23235
         return setup_error(std::string("not valid JSON: ") + e.what());
     }
     if (!doc.is_object()) return setup_error("expected a JSON object with g1_lagrange, g2_monomial, g1_monomial");

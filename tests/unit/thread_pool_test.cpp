@@ -7,6 +7,7 @@
 #include <future>
 #include <latch>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 #include "kzg/thread_pool.hpp"
@@ -73,6 +74,9 @@ TEST(ThreadPool, StopFinishesRunningAndDropsQueued) {
     for (int i = 0; i < 5; i++) pool.post([&] { ran += 100; });
     EXPECT_EQ(pool.queued(), 5u);
     std::thread stopper([&] { pool.stop(); });
+    // Release the running task only once stop() has dropped the queue: before
+    // that, the worker could legitimately take the queued tasks.
+    while (pool.queued() != 0) std::this_thread::yield();
     release.count_down();
     stopper.join();
     EXPECT_EQ(ran.load(), 1);
