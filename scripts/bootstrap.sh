@@ -7,11 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(
-    build-essential cmake g++ clang make pkg-config git ca-certificates openssl
+    build-essential cmake g++ clang libclang-rt-14-dev make pkg-config git ca-certificates openssl
     npm
     libgtest-dev libgmock-dev libbenchmark-dev
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
     libboost1.81-dev
+    prometheus-cpp-dev prometheus
     python3 python3-yaml curl wrk
 )
 

@@ -26,7 +26,8 @@
 
 namespace kzg {
 
-class ThreadPool;  // kzg/thread_pool.hpp
+class ThreadPool;      // kzg/thread_pool.hpp
+struct PhaseObserver;  // kzg/observer.hpp
 
 inline constexpr std::size_t BYTES_PER_FIELD_ELEMENT = 32;
 inline constexpr std::size_t FIELD_ELEMENTS_PER_BLOB = 4096;
@@ -134,6 +135,9 @@ struct ContextOptions {
     // cache. Files are verified before use and written atomically; an
     // unwritable directory only means building the tables at each start.
     std::string table_cache_dir;
+    // Receives the duration of each internal phase of every call (decode,
+    // msm, fft, pairing, ...). Null: no timing at all (no clock reads).
+    std::shared_ptr<PhaseObserver> observer;
 };
 
 // Where a Context's precomputed table came from (for /v1/info, logs).

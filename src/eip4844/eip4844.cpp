@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "context/inputs.hpp"
+#include "context/phase.hpp"
 #include "eip4844/polynomial.hpp"
 
 namespace kzg {
@@ -12,22 +13,35 @@ using detail::decode_fr;
 using detail::decode_g1;
 using detail::indexed;
 using detail::invalid;
+using detail::PhaseTimer;
 
 Result<KZGCommitment> Context::blob_to_kzg_commitment(const Blob& blob) const {
+    constexpr std::string_view op = "blob_to_kzg_commitment";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    }
+    PhaseTimer msm(impl_->options, op, "msm");
     const blst_p1 c = impl_->lagrange_lincomb(poly);
+    msm.stop();
     KZGCommitment out;
     core::g1_encode(out.data(), c);
     return out;
 }
 
 Result<ProofAndY> Context::compute_kzg_proof(const Blob& blob, const Bytes32& z_bytes) const {
+    constexpr std::string_view op = "compute_kzg_proof";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
     Fr z, y;
-    if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+        if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
+    }
+    PhaseTimer msm(impl_->options, op, "msm");  // quotient polynomial and its MSM
     const blst_p1 proof = eip4844::compute_kzg_proof_impl(*impl_, poly, z, &y);
+    msm.stop();
     ProofAndY out;
     core::g1_encode(out.proof.data(), proof);
     core::fr_to_bytes(out.y.data(), y);
@@ -35,12 +49,18 @@ Result<ProofAndY> Context::compute_kzg_proof(const Blob& blob, const Bytes32& z_
 }
 
 Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const Bytes48& commitment_bytes) const {
+    constexpr std::string_view op = "compute_blob_kzg_proof";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-    blst_p1 commitment;
-    if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+        blst_p1 commitment;
+        if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+    }
     const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
+    PhaseTimer msm(impl_->options, op, "msm");
     const blst_p1 proof = eip4844::compute_kzg_proof_impl(*impl_, poly, z, nullptr);
+    msm.stop();
     KZGProof out;
     core::g1_encode(out.data(), proof);
     return out;
@@ -48,24 +68,36 @@ Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const Bytes48
 
 Result<bool> Context::verify_kzg_proof(const Bytes48& commitment_bytes, const Bytes32& z_bytes, const Bytes32& y_bytes,
                                        const Bytes48& proof_bytes) const {
+    constexpr std::string_view op = "verify_kzg_proof";
     blst_p1 commitment, proof;
     Fr z, y;
-    if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
-    if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
-    if (auto e = decode_fr(y, y_bytes.data(), "y")) return *e;
-    if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+        if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
+        if (auto e = decode_fr(y, y_bytes.data(), "y")) return *e;
+        if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
+    }
+    PhaseTimer pairing(impl_->options, op, "pairing");
     return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
 }
 
 Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const Bytes48& commitment_bytes,
                                             const Bytes48& proof_bytes) const {
+    constexpr std::string_view op = "verify_blob_kzg_proof";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
     blst_p1 commitment, proof;
-    if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
-    if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+        if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
+        if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
+    }
+    PhaseTimer eval(impl_->options, op, "evaluate");  // challenge and barycentric evaluation
     const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
     const Fr y = eip4844::evaluate_polynomial_in_evaluation_form(*impl_, poly, z);
+    eval.stop();
+    PhaseTimer pairing(impl_->options, op, "pairing");
     return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
 }
 
@@ -84,6 +116,7 @@ Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, s
     std::vector<blst_p1> cs(n), ps(n);
     std::vector<Fr> zs(n), ys(n);
     std::vector<std::optional<Error>> errors(n);
+    PhaseTimer decode(impl_->options, "verify_blob_kzg_proof_batch", "decode");  // decode, challenge, evaluation
     impl_->parallel(n, [&](std::size_t i0, std::size_t i1) {
         std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
         for (std::size_t i = i0; i < i1; i++) {
@@ -94,8 +127,10 @@ Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, s
             ys[i] = eip4844::evaluate_polynomial_in_evaluation_form(*impl_, poly, zs[i]);
         }
     });
+    decode.stop();
     for (auto& e : errors)
         if (e) return *e;
+    PhaseTimer pairing(impl_->options, "verify_blob_kzg_proof_batch", "pairing");  // RLC MSMs and the pairing
     return eip4844::verify_kzg_proof_batch(*impl_, cs, zs, ys, ps);
 }
 

@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "context/inputs.hpp"
+#include "context/phase.hpp"
 #include "eip7594/internal.hpp"
 
 namespace kzg {
@@ -36,6 +37,7 @@ using core::Fr;
 using detail::decode_g1;
 using detail::indexed;
 using detail::invalid;
+using detail::PhaseTimer;
 
 namespace {
 
@@ -105,27 +107,47 @@ struct Bytes48Hash {
 
 Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
     // Spec compute_cells: blob -> polynomial -> coefficients -> evaluations over every coset.
+    constexpr std::string_view op = "compute_cells";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    }
+    PhaseTimer fft(impl_->options, op, "fft");  // to coefficients, then every coset
     eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
     return eip7594::compute_cells_polynomialcoeff(poly, impl_->eip7594);
 }
 
 Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) const {
     // Spec compute_cells_and_kzg_proofs -> compute_cells_and_kzg_proofs_polynomialcoeff.
+    constexpr std::string_view op = "compute_cells_and_kzg_proofs";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-    eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
+    }
+    {
+        PhaseTimer t(impl_->options, op, "fft");
+        eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
+    }
+    PhaseTimer fk20(impl_->options, op, "fk20");  // cells, then the FK20 MSMs and G1 FFTs
     return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(poly, impl_->eip7594, impl_->parallel_for());
 }
 
 Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std::uint64_t> cell_indices,
                                                              std::span<const Cell> cells) const {
     // Spec recover_cells_and_kzg_proofs.
+    constexpr std::string_view op = "recover_cells_and_kzg_proofs";
     std::vector<Fr> cosets_evals;
-    if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
+    {
+        PhaseTimer t(impl_->options, op, "decode");
+        if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
+    }
+    PhaseTimer fft(impl_->options, op, "fft");  // recover_polynomialcoeff
     const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594);
+    fft.stop();
     cosets_evals = {};
+    PhaseTimer fk20(impl_->options, op, "fk20");
     return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(coeffs, impl_->eip7594, impl_->parallel_for());
 }
 
@@ -153,6 +175,7 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commi
         if (auto e = check_cell_index(cell_indices, k)) return *e;
     if (n == 0) return true;
 
+    PhaseTimer decode(impl_->options, "verify_cell_kzg_proof_batch", "decode");  // commitments, cells, proofs
     // Deduplicate the commitments (first occurrence order, as the spec's
     // list comprehension) and decode each distinct one once.
     std::vector<Bytes48> unique_bytes;
@@ -183,7 +206,9 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commi
     });
     for (auto& e : errors)
         if (e) return *e;
+    decode.stop();
 
+    PhaseTimer pairing(impl_->options, "verify_cell_kzg_proof_batch", "pairing");  // RLC, MSMs, pairing
     return eip7594::verify_cell_kzg_proof_batch_impl(*impl_, unique_bytes, unique_points, commitment_indices,
                                                      cell_indices, cells, cosets_evals, proofs_bytes, proofs);
 }

@@ -29,23 +29,28 @@ class Admission {
     std::atomic<std::size_t> in_flight_{0};
 };
 
-// A budget of bytes (request bodies being read or processed).
+// A budget of bytes (request bodies being read or processed; the estimated
+// working memory of admitted requests).
 class ByteBudget {
   public:
     explicit ByteBudget(std::uint64_t capacity) : capacity_(capacity) {}
     bool try_take(std::uint64_t n) {
+        const std::uint64_t cap = capacity();
         std::uint64_t used = used_.load(std::memory_order_relaxed);
         do {
-            if (n > capacity_ - used) return false;  // used <= capacity_ always
+            if (used > cap || n > cap - used) return false;
         } while (!used_.compare_exchange_weak(used, used + n, std::memory_order_acq_rel));
         return true;
     }
     void give(std::uint64_t n) { used_.fetch_sub(n, std::memory_order_acq_rel); }
     std::uint64_t used() const { return used_.load(std::memory_order_relaxed); }
-    std::uint64_t capacity() const { return capacity_; }
+    std::uint64_t capacity() const { return capacity_.load(std::memory_order_relaxed); }
+    // The memory budget is known only once the setup has loaded (what is left
+    // of it after the tables); reservations already held are kept.
+    void set_capacity(std::uint64_t c) { capacity_.store(c, std::memory_order_relaxed); }
 
   private:
-    const std::uint64_t capacity_;
+    std::atomic<std::uint64_t> capacity_;
     std::atomic<std::uint64_t> used_{0};
 };
 

@@ -182,6 +182,35 @@ const std::vector<Option>& options() {
              else return "expected true or false";
              return std::nullopt;
          }},
+        {"log-level", "info", "least severe log level written: debug, info, warn or error (SIGUSR1 raises verbosity, SIGUSR2 lowers it)",
+         [](Config& c, std::string_view v) -> std::optional<std::string> {
+             if (v != "debug" && v != "info" && v != "warn" && v != "error") return "expected debug, info, warn or error";
+             c.log_level = std::string(v);
+             return std::nullopt;
+         }},
+        {"log-format", "json", "log lines on stdout: json (one object per line) or text (for people)",
+         [](Config& c, std::string_view v) -> std::optional<std::string> {
+             if (v != "json" && v != "text") return "expected json or text";
+             c.log_format = std::string(v);
+             return std::nullopt;
+         }},
+        {"memory-budget", "0 (cgroup memory.max, else physical memory)",
+         "bytes the process may use; requests that would exceed it get 503",
+         bytes_setter(&Config::memory_budget, 0, 1ull << 50)},
+        {"memory-warn-ratio", "0.9", "log a warning when tracked memory crosses this share of the budget",
+         seconds_setter(&Config::memory_warn_ratio, 0.01, 1)},
+        {"admin-listen", "(none)",
+         "HOST:PORT of an admin listener (keep it on loopback): PUT /admin/log-level?level=debug|info|warn|error",
+         [](Config& c, std::string_view v) -> std::optional<std::string> {
+             Config tmp;
+             if (auto e = set_listen(tmp, v)) return e;
+             c.admin_listen = tmp.listen;
+             c.admin_host = tmp.listen_host;
+             c.admin_port = tmp.listen_port;
+             return std::nullopt;
+         }},
+        {"cpu-warn-ratio", "0.9", "log a warning (at most once a minute) when host CPU usage is above this",
+         seconds_setter(&Config::cpu_warn_ratio, 0.01, 1)},
     };
     return table;
 }

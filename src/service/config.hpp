@@ -36,6 +36,15 @@ struct Config {
     double drain_timeout = 30;
     unsigned retry_after = 1;
     bool access_log = true;
+    // Operations (docs/operations.md).
+    std::string log_level = "info";    // debug, info, warn, error
+    std::string log_format = "json";   // json or text
+    std::uint64_t memory_budget = 0;   // 0: cgroup v2 memory.max, else physical memory
+    double memory_warn_ratio = 0.9;    // warn once per crossing of this share of the budget
+    double cpu_warn_ratio = 0.9;       // warn (rate-limited) above this host CPU usage
+    std::string admin_listen;          // HOST:PORT of the admin listener (PUT /admin/log-level); empty: none
+    std::string admin_host;
+    std::uint16_t admin_port = 0;
     std::string config_file;
 };
 

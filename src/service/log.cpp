@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -32,18 +33,70 @@ std::string utc_timestamp() {
     return buf;
 }
 
-void log_line(std::string_view level, std::string_view msg, std::initializer_list<LogField> fields) {
-    std::string line = "{\"ts\":\"" + utc_timestamp() + "\",\"level\":";
-    append_json_string(line, level);
-    line += ",\"msg\":";
-    append_json_string(line, msg);
-    for (const auto& f : fields) {
-        line += ',';
-        append_json_string(line, f.key);
-        line += ':';
-        line += f.json;
+namespace {
+std::atomic<int> g_level{static_cast<int>(LogLevel::kInfo)};
+std::atomic<bool> g_json{true};
+}  // namespace
+
+std::optional<LogLevel> parse_log_level(std::string_view name) {
+    if (name == "debug") return LogLevel::kDebug;
+    if (name == "info") return LogLevel::kInfo;
+    if (name == "warn" || name == "warning") return LogLevel::kWarn;
+    if (name == "error") return LogLevel::kError;
+    return std::nullopt;
+}
+
+std::string_view log_level_name(LogLevel level) {
+    switch (level) {
+        case LogLevel::kDebug: return "debug";
+        case LogLevel::kInfo: return "info";
+        case LogLevel::kWarn: return "warn";
+        case LogLevel::kError: return "error";
     }
-    line += "}\n";
+    return "info";
+}
+
+void set_log_level(LogLevel level) { g_level.store(static_cast<int>(level), std::memory_order_relaxed); }
+LogLevel log_level() { return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed)); }
+void set_log_json(bool json) { g_json.store(json, std::memory_order_relaxed); }
+
+bool log_enabled(std::string_view level) {
+    const auto l = parse_log_level(level);
+    return !l || static_cast<int>(*l) >= g_level.load(std::memory_order_relaxed);
+}
+
+void log_line(std::string_view level, std::string_view msg, std::initializer_list<LogField> fields) {
+    log_line(level, msg, std::span<const LogField>(fields.begin(), fields.size()));
+}
+
+void log_line(std::string_view level, std::string_view msg, std::span<const LogField> fields) {
+    if (!log_enabled(level)) return;
+    std::string line;
+    if (g_json.load(std::memory_order_relaxed)) {
+        line = "{\"ts\":\"" + utc_timestamp() + "\",\"level\":";
+        append_json_string(line, level);
+        line += ",\"msg\":";
+        append_json_string(line, msg);
+        for (const auto& f : fields) {
+            line += ',';
+            append_json_string(line, f.key);
+            line += ':';
+            line += f.json;
+        }
+        line += "}\n";
+    } else {
+        line = utc_timestamp() + " ";
+        for (char c : level) line += static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+        line += ' ';
+        line += msg;
+        for (const auto& f : fields) {
+            line += ' ';
+            line += f.key;
+            line += '=';
+            line += f.json;
+        }
+        line += '\n';
+    }
     static std::mutex mutex;
     std::lock_guard<std::mutex> lock(mutex);
     const char* p = line.data();

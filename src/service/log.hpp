@@ -1,9 +1,12 @@
-// One JSON object per line on stdout: {"ts","level","msg",...fields}.
+// One JSON object per line on stdout: {"ts","level","msg",...fields}
+// (or, with set_log_json(false), a text line for people).
 // Lines are written whole (one write under a lock), so threads never interleave.
 #pragma once
 
 #include <concepts>
 #include <initializer_list>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -22,7 +25,19 @@ struct LogField {
     std::string json;  // the value, already JSON
 };
 
+// Levels, least to most severe: debug, info, warn, error. Lines below the
+// current level are dropped before they are formatted.
+enum class LogLevel { kDebug = 0, kInfo = 1, kWarn = 2, kError = 3 };
+std::optional<LogLevel> parse_log_level(std::string_view name);
+std::string_view log_level_name(LogLevel level);
+void set_log_level(LogLevel level);  // any thread, any time
+LogLevel log_level();
+bool log_enabled(std::string_view level);
+// false: "ts LEVEL msg key=value ..." lines for people instead of JSON.
+void set_log_json(bool json);
+
 void log_line(std::string_view level, std::string_view msg, std::initializer_list<LogField> fields = {});
+void log_line(std::string_view level, std::string_view msg, std::span<const LogField> fields);
 
 // "2024-05-01T12:00:00.123Z"
 std::string utc_timestamp();

@@ -15,6 +15,7 @@
 #include "service/config.hpp"
 #include "service/cpu.hpp"
 #include "service/log.hpp"
+#include "service/ops_hooks.hpp"
 #include "service/routes.hpp"
 #include "service/server.hpp"
 #include "service/state.hpp"
@@ -31,6 +32,9 @@ int main(int argc, char** argv) {
         return parsed.exit_code;
     }
 
+    set_log_level(parse_log_level(cfg.log_level).value_or(LogLevel::kInfo));
+    set_log_json(cfg.log_format == "json");
+
     ServiceState state;
     state.cpu = cpu_budget();
     state.workers = cfg.workers != 0 ? cfg.workers : state.cpu.usable;
@@ -45,6 +49,11 @@ int main(int argc, char** argv) {
     Admission admission(state.workers + cfg.max_queue);
     ByteBudget budget(cfg.max_inflight_bytes);
     Router router(cfg, state, admission, budget, pool);
+    // Observability wraps the request path: metrics, profiler (the library's
+    // phase observer), CPU/memory monitor, health checks, the memory budget.
+    KzgdOps ops(cfg, state, admission, pool);
+    state.options.observer = ops.profiler();
+    router.set_ops(&ops, &ops.memory());
     Server server(cfg, state, router);
 
     log_line("info", "starting",
@@ -84,10 +93,14 @@ int main(int argc, char** argv) {
         const double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
         state.set_context(*ctx);
-        log_line("info", "trusted setup loaded; ready",
+        log_line("info", "trusted setup loaded",
                  {{"setup", state.setup_source}, {"sha256", (*ctx)->setup_sha256_hex()}, {"load_ms", ms}});
+        ops.on_context_loaded(**ctx);
+        log_line("info", "ready", {{"self_test_passed", ops.not_ready_reason().empty()}});
     });
+    ops.start();
     const int status = server.run(pool);
     loader.join();
+    ops.stop();
     return status;
 }

@@ -1,4 +1,5 @@
-// Routes: /v1/<function> (POST), /v1/info, /livez, /readyz (GET, HEAD).
+// Routes: /v1/<function> (POST), /v1/info, /livez, /readyz, and with OpsHooks
+// /metrics, /healthz, /debug/profile (GET, HEAD).
 #include "service/routes.hpp"
 
 #include <cctype>
@@ -81,7 +82,62 @@ std::string seconds_text(std::string_view key, double v) {
     return s;
 }
 
+std::uint64_t mul_sat(std::uint64_t a, std::uint64_t b) { return b != 0 && a > UINT64_MAX / b ? UINT64_MAX : a * b; }
+
 }  // namespace
+
+// Per function: the body (held until decoded) and the decoded arguments (at
+// most the body's size: equal for SSZ, about half for 0x-hex JSON), plus the
+// library's working memory (src/eip7594/eip7594.cpp's header comment; the
+// EIP-4844 figures from src/eip4844) and the encoded response. Deliberately
+// on the high side: a request refused is cheap, the OOM killer is not.
+std::uint64_t estimate_working_set(const FunctionSpec& fn, std::uint64_t body, std::size_t workers) {
+    constexpr std::uint64_t KiB = 1024, MiB = 1024 * 1024;
+    const std::uint64_t base = mul_sat(body, 2);
+    switch (fn.id) {
+        case FunctionId::kBlobToKzgCommitment:  // 128 KiB polynomial, MSM bucket scratch
+            return base + 1 * MiB;
+        case FunctionId::kComputeKzgProof:  // polynomial and quotient (2 x 128 KiB), MSM scratch
+        case FunctionId::kComputeBlobKzgProof:
+            return base + 1 * MiB;
+        case FunctionId::kVerifyKzgProof:  // a few points
+            return base + 64 * KiB;
+        case FunctionId::kVerifyBlobKzgProof:  // 128 KiB polynomial, challenge transcript
+            return base + 512 * KiB;
+        case FunctionId::kVerifyBlobKzgProofBatch:
+            // per blob ~0.5 KiB of points and scalars (body / 8 is far above it), one
+            // 128 KiB polynomial per parallel piece (workers + 1), the RLC MSM scratch
+            return base + body / 8 + (workers + 2) * 256 * KiB;
+        case FunctionId::kComputeCells:  // < 0.5 MiB work, 256 KiB of cells, ~0.5 MiB of JSON
+            return base + 2 * MiB;
+        case FunctionId::kComputeCellsAndKzgProofs:  // < 1 MiB + fixed-base buckets (< 5 MiB at w = 8) + output
+            return base + 7 * MiB;
+        case FunctionId::kRecoverCellsAndKzgProofs:  // < 2 MiB recovery, then the figure above
+            return base + 9 * MiB;
+        case FunctionId::kVerifyCellKzgProofBatch:  // ~4.7 KiB per 2 KiB cell: 2.5 x the input
+            return base + mul_sat(body, 5) / 2 + 512 * KiB;
+    }
+    return base + 16 * MiB;
+}
+
+const std::vector<std::string>& Router::known_routes() {
+    static const std::vector<std::string> routes = [] {
+        std::vector<std::string> r = {"/livez", "/readyz", "/healthz", "/metrics", "/v1/info", "/debug/profile"};
+        for (const auto& f : functions()) r.push_back("/v1/" + std::string(f.name));
+        return r;
+    }();
+    return routes;
+}
+
+std::string_view Router::route_label(std::string_view path) {
+    for (const auto& r : known_routes())
+        if (r == path) return r;
+    return "other";
+}
+
+void Router::observe_http(std::string_view route, int status, double seconds) const {
+    if (ops_) ops_->on_http(route_label(route), status, seconds);
+}
 
 Router::Router(const Config& cfg, ServiceState& state, Admission& admission, ByteBudget& budget, WorkerPool& pool)
     : cfg_(cfg), state_(state), admission_(admission), budget_(budget), pool_(pool) {
@@ -95,6 +151,7 @@ HttpResponse Router::error(const ApiError& e) const {
     HttpResponse r;
     r.status = e.status;
     r.body = encode_json_error(e);
+    r.error = e.message.substr(0, 300);  // for the logs: messages name inputs, never contain them
     return r;
 }
 
@@ -160,14 +217,48 @@ Plan Router::route(const RequestHead& head) {
         return std::move(plan);
     };
 
-    if (path == "/livez" || path == "/readyz" || path == "/v1/info") {
+    if (head.admin && path == "/admin/log-level") {
+        // GET: the level; PUT ?level=debug|info|warn|error: set it.
+        if (head.method == "PUT") {
+            const std::string_view query =
+                head.target.find('?') == std::string_view::npos ? std::string_view() : head.target.substr(head.target.find('?') + 1);
+            const auto at = query.find("level=");
+            const std::string_view value = at == std::string_view::npos ? std::string_view() : query.substr(at + 6, query.find('&', at) - at - 6);
+            const auto level = parse_log_level(value);
+            if (!level) {
+                plan.response = error(400, "expected ?level=debug, info, warn or error");
+                return plan;
+            }
+            const LogLevel before = log_level();
+            auto note = [&] {
+                log_line("info", "log level changed",
+                         {{"via", "admin"}, {"from", log_level_name(before)}, {"to", log_level_name(*level)}});
+            };
+            // Logged under the more verbose of the two levels, so that the change shows.
+            if (*level > before) note();
+            set_log_level(*level);
+            if (*level <= before) note();
+        } else if (!get) {
+            return method_not_allowed("GET, HEAD, PUT");
+        }
+        std::string body = "{\"level\":";
+        append_json_string(body, log_level_name(log_level()));
+        plan.response.body = body + "}";
+        return plan;
+    }
+    const bool ops_path = path == "/metrics" || path == "/healthz" || path == "/debug/profile";
+    if (path == "/livez" || path == "/readyz" || path == "/v1/info" || (ops_ && ops_path)) {
         if (!get) return method_not_allowed("GET, HEAD");
         if (path == "/livez") {
             plan.response.body = "{\"status\":\"alive\"}";
         } else if (path == "/readyz") {
-            if (state_.ready()) plan.response.body = "{\"status\":\"ready\"}";
+            const std::string why = state_.ready() && ops_ ? ops_->not_ready_reason() : std::string();
+            if (state_.ready() && why.empty()) plan.response.body = "{\"status\":\"ready\"}";
             else if (state_.draining()) plan.response = error(503, "draining: the service is shutting down");
+            else if (!why.empty()) plan.response = error(503, "not ready: " + why);
             else plan.response = error(503, "not ready: the trusted setup is loading");
+        } else if (ops_path) {
+            ops_->serve(path, plan.response);
         } else {
             plan.response.body = info_json();
         }
@@ -199,18 +290,35 @@ Plan Router::route(const RequestHead& head) {
                                        " bytes (max-body-bytes)");
         return plan;
     }
-    if (state_.context() == nullptr) {
-        plan.response = unavailable("not ready: the trusted setup is loading");
-        return plan;
-    }
+    auto refuse = [&](std::string_view reason, std::string message) {
+        plan.response = unavailable(std::move(message));
+        plan.response.operation = std::string(fn->name);
+        plan.response.outcome = "rejected";
+        if (ops_) {
+            ops_->on_rejected(reason);
+            ops_->on_operation(fn->name, "rejected", -1, -1);
+        }
+        return std::move(plan);
+    };
+    if (state_.context() == nullptr) return refuse("not_ready", "not ready: the trusted setup is loading");
     // Chunked bodies have no announced size: reserve the limit.
     const std::uint64_t reserve = head.content_length ? *head.content_length : head.chunked ? cfg_.max_body_bytes : 0;
     if (!budget_.try_take(reserve)) {
-        plan.response = unavailable("overloaded: request bodies in memory are at the limit of " +
-                                    std::to_string(budget_.capacity()) + " bytes (max-inflight-bytes)");
-        return plan;
+        return refuse("body_bytes", "overloaded: request bodies in memory are at the limit of " +
+                                        std::to_string(budget_.capacity()) + " bytes (max-inflight-bytes)");
     }
     plan.reservation = Reservation(&budget_, reserve);
+    // The request's estimated working memory, before its body is read.
+    if (memory_) {
+        const std::uint64_t need = estimate_working_set(*fn, reserve, state_.workers);
+        if (!memory_->try_take(need)) {
+            plan.reservation.release();
+            return refuse("memory", "overloaded: the memory budget cannot hold this request (" + std::to_string(need) +
+                                        " bytes estimated, " + std::to_string(memory_->used()) + " of " +
+                                        std::to_string(memory_->capacity()) + " reserved)");
+        }
+        plan.memory = Reservation(memory_, need);
+    }
     plan.fn = fn;
     plan.binary_out = wants_binary(head.accept);
     plan.respond_now = false;
@@ -228,37 +336,77 @@ void Router::handle(Plan& plan, std::string body, std::function<void(HttpRespons
         err = ApiError{503, "out of memory while decoding the request", {}};
     }
     std::string().swap(body);  // the decoded arguments are all that is needed now
-    if (err) return done(err->status == 503 ? unavailable(err->message) : error(*err));
+    if (err) {
+        HttpResponse r = err->status == 503 ? unavailable(err->message) : error(*err);
+        r.operation = std::string(fn.name);
+        r.outcome = err->status == 503 ? "rejected" : "invalid_input";
+        if (ops_) {
+            if (err->status == 503) ops_->on_rejected("memory");
+            ops_->on_operation(fn.name, r.outcome, -1, -1);
+        }
+        return done(std::move(r));
+    }
 
     if (!admission_.try_enter()) {
-        return done(unavailable("overloaded: " + std::to_string(admission_.capacity()) +
-                                " requests are running or queued (workers + max-queue)"));
+        HttpResponse r = unavailable("overloaded: " + std::to_string(admission_.capacity()) +
+                                     " requests are running or queued (workers + max-queue)");
+        r.operation = std::string(fn.name);
+        r.outcome = "rejected";
+        if (ops_) {
+            ops_->on_rejected("queue");
+            ops_->on_operation(fn.name, "rejected", -1, -1);
+        }
+        return done(std::move(r));
     }
     const kzg::Context* ctx = state_.context();
     const bool binary_out = plan.binary_out;
     const auto queued = std::chrono::steady_clock::now();
-    pool_.post([this, ctx, &fn, args, binary_out, queued, done = std::move(done)]() mutable {
+    pool_.post([this, ctx, &fn, args, binary_out, queued, request_id = plan.request_id,
+                done = std::move(done)]() mutable {
         using ms = std::chrono::duration<double, std::milli>;
         const auto started = std::chrono::steady_clock::now();
+        log_line("debug", "operation started", {{"request_id", request_id}, {"operation", fn.name}});
         HttpResponse r;
+        int valid = -1;
         try {
             Outcome out;
             if (auto e = invoke(*ctx, fn, *args, out)) {
                 r = error(*e);
-            } else if (binary_out) {
-                r.content_type = std::string(kOctets);
-                r.body = encode_ssz_outcome(out);
+                r.outcome = e->status == 400 ? "invalid_input" : "error";
             } else {
-                r.body = encode_json_outcome(out);
+                r.outcome = "ok";
+                if (out.kind == Output::kValid) valid = out.valid ? 1 : 0;
+                if (binary_out) {
+                    r.content_type = std::string(kOctets);
+                    r.body = encode_ssz_outcome(out);
+                } else {
+                    r.body = encode_json_outcome(out);
+                }
             }
         } catch (const std::bad_alloc&) {
             r = unavailable("out of memory");
+            r.outcome = "error";
         } catch (const std::exception& e) {
             r = error(500, std::string(fn.name) + ": internal error: " + e.what());
+            r.outcome = "error";
         }
         args.reset();
+        r.operation = std::string(fn.name);
+        const auto finished = std::chrono::steady_clock::now();
         r.queue_ms = ms(started - queued).count();
-        r.work_ms = ms(std::chrono::steady_clock::now() - started).count();
+        r.work_ms = ms(finished - started).count();
+        if (ops_) ops_->on_operation(fn.name, r.outcome, std::chrono::duration<double>(finished - started).count(), valid);
+        if (r.outcome == "ok") {
+            log_line("debug", "operation finished",
+                     {{"request_id", request_id}, {"operation", fn.name}, {"outcome", r.outcome}, {"duration_ms", r.work_ms}});
+        } else {
+            log_line(r.outcome == "error" ? "error" : "info", "operation failed",
+                     {{"request_id", request_id},
+                      {"operation", fn.name},
+                      {"outcome", r.outcome},
+                      {"duration_ms", r.work_ms},
+                      {"error", r.error}});
+        }
         admission_.leave();
         done(std::move(r));
     });

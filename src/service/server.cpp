@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
@@ -90,7 +91,9 @@ struct Server::Impl {
           ioc(static_cast<int>(c.io_threads)),
           control(asio::make_strand(ioc)),
           acceptor(control),
+          admin_acceptor(control),
           signals(control, SIGTERM, SIGINT),
+          level_signals(control, SIGUSR1, SIGUSR2),
           delay_timer(control),
           drain_timer(control),
           retry_timer(control) {}
@@ -99,7 +102,9 @@ struct Server::Impl {
     void remove(Session* s);
     void do_accept();
     void start_session(tcp::socket socket);
+    void do_admin_accept();
     void on_signal(const beast::error_code& ec, int signo);
+    void on_level_signal(const beast::error_code& ec, int signo);
     void begin_drain();
     void check_drained();
     void stop_now();
@@ -120,7 +125,9 @@ struct Server::Impl {
     asio::io_context ioc;
     asio::strand<asio::io_context::executor_type> control;
     tcp::acceptor acceptor;
+    tcp::acceptor admin_acceptor;  // --admin-listen (/admin/* routes); not limited by max-connections
     asio::signal_set signals;
+    asio::signal_set level_signals;  // SIGUSR1: more verbose, SIGUSR2: less
     asio::steady_timer delay_timer;
     asio::steady_timer drain_timer;
     asio::steady_timer retry_timer;
@@ -128,7 +135,8 @@ struct Server::Impl {
 
 class Session : public std::enable_shared_from_this<Session> {
   public:
-    Session(tcp::socket&& socket, Server::Impl& srv) : stream_(std::move(socket)), srv_(srv) {}
+    Session(tcp::socket&& socket, Server::Impl& srv, bool admin = false)
+        : stream_(std::move(socket)), srv_(srv), admin_(admin) {}
     ~Session() { srv_.remove(this); }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
@@ -141,6 +149,7 @@ class Session : public std::enable_shared_from_this<Session> {
     void reject() {
         asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
             self->begin_request();
+            self->srv_.router.observe_rejected("connections");
             HttpResponse r = self->srv_.router.unavailable("too many connections (max-connections " +
                                                            std::to_string(self->srv_.cfg.max_connections) + ")");
             r.close = true;
@@ -199,6 +208,9 @@ class Session : public std::enable_shared_from_this<Session> {
         keep_alive_ = false;
         version_ = 11;
         plan_ = Plan{};
+        operation_.clear();
+        outcome_.clear();
+        error_.clear();
     }
 
     void read_header() {
@@ -227,7 +239,9 @@ class Session : public std::enable_shared_from_this<Session> {
         head.accept = req[http::field::accept];
         if (auto n = parser_->content_length()) head.content_length = *n;
         head.chunked = parser_->chunked();
+        head.admin = admin_;
         plan_ = srv_.router.route(head);
+        plan_.request_id = request_id_;
         route_ = plan_.route;
         if (plan_.respond_now) {
             // The body (if any) is not read: the connection cannot be reused.
@@ -295,9 +309,13 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void send(HttpResponse r) {
         plan_.reservation.release();
+        plan_.memory.release();
         status_ = r.status;
         queue_ms_ = r.queue_ms;
         work_ms_ = r.work_ms;
+        operation_ = std::move(r.operation);
+        outcome_ = std::move(r.outcome);
+        error_ = std::move(r.error);
         const bool keep = keep_alive_ && !r.close && !srv_.closing.load();
         auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_);
         res->set(http::field::server, "kzgd/" + std::string(kzg::version()));
@@ -320,25 +338,23 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void on_write(bool keep, beast::error_code ec, std::size_t) {
         res_.reset();
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+        srv_.router.observe_http(route_, status_, ms / 1000);
         if (cfg().access_log) {
-            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+            // Names, sizes and timings only: never a blob, cell or other payload.
+            std::vector<LogField> f = {{"request_id", request_id_},
+                                       {"method", method_},
+                                       {"route", route_},
+                                       {"status", status_},
+                                       {"duration_ms", ms}};
             if (work_ms_ >= 0) {
-                log_line(status_ >= 500 ? "warn" : "info", "request",
-                         {{"request_id", request_id_},
-                          {"method", method_},
-                          {"route", route_},
-                          {"status", status_},
-                          {"duration_ms", ms},
-                          {"queue_ms", queue_ms_},
-                          {"work_ms", work_ms_}});
-            } else {
-                log_line(status_ >= 500 ? "warn" : "info", "request",
-                         {{"request_id", request_id_},
-                          {"method", method_},
-                          {"route", route_},
-                          {"status", status_},
-                          {"duration_ms", ms}});
+                f.emplace_back("queue_ms", queue_ms_);
+                f.emplace_back("work_ms", work_ms_);
             }
+            if (!operation_.empty()) f.emplace_back("operation", operation_);
+            if (!outcome_.empty()) f.emplace_back("outcome", outcome_);
+            if (!error_.empty()) f.emplace_back("error", error_);
+            log_line(status_ >= 500 ? "warn" : "info", "request", f);
         }
         if (ec) return close_now();
         if (!keep) return linger_close();
@@ -371,6 +387,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
     beast::tcp_stream stream_;
     Server::Impl& srv_;
+    const bool admin_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     std::shared_ptr<http::response<http::string_body>> res_;
@@ -390,6 +407,7 @@ class Session : public std::enable_shared_from_this<Session> {
     int status_ = 0;
     double queue_ms_ = -1;
     double work_ms_ = -1;
+    std::string operation_, outcome_, error_;
     Plan plan_;
 };
 
@@ -426,6 +444,22 @@ void Server::Impl::do_accept() {
     });
 }
 
+void Server::Impl::do_admin_accept() {
+    admin_acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (!ec) {
+            auto s = std::make_shared<Session>(std::move(socket), *this, true);
+            add(s);
+            s->start();
+        }
+        if (ec == asio::error::operation_aborted || !admin_acceptor.is_open() || closing.load()) return;
+        if (ec) {
+            log_line("warn", "admin accept failed", {{"error", ec.message()}});
+            return;
+        }
+        do_admin_accept();
+    });
+}
+
 void Server::Impl::start_session(tcp::socket socket) {
     beast::error_code ec;
     socket.set_option(tcp::no_delay(true), ec);
@@ -458,6 +492,22 @@ void Server::Impl::on_signal(const beast::error_code& ec, int signo) {
     });
 }
 
+void Server::Impl::on_level_signal(const beast::error_code& ec, int signo) {
+    if (ec) return;
+    const int now = static_cast<int>(log_level());
+    const int next = signo == SIGUSR1 ? std::max(0, now - 1) : std::min(3, now + 1);
+    auto note = [&] {
+        log_line("info", "log level changed", {{"signal", signo},
+                                                {"from", log_level_name(static_cast<LogLevel>(now))},
+                                                {"to", log_level_name(static_cast<LogLevel>(next))}});
+    };
+    // Logged under the more verbose of the two levels, so that the change shows.
+    if (next > now) note();
+    set_log_level(static_cast<LogLevel>(next));
+    if (next <= now) note();
+    level_signals.async_wait([this](const beast::error_code& e, int s) { on_level_signal(e, s); });
+}
+
 void Server::Impl::begin_drain() {
     closing = true;
     beast::error_code ec;
@@ -471,6 +521,7 @@ void Server::Impl::begin_drain() {
         start_session(std::move(s));
     }
     acceptor.close(ec);
+    admin_acceptor.close(ec);
     std::vector<std::shared_ptr<Session>> live;
     {
         std::lock_guard<std::mutex> lock(sessions_mutex);
@@ -501,10 +552,12 @@ void Server::Impl::stop_now() {
     closing = true;
     beast::error_code ec;
     signals.cancel(ec);
+    level_signals.cancel(ec);
     delay_timer.cancel();
     drain_timer.cancel();
     retry_timer.cancel();
     acceptor.close(ec);
+    admin_acceptor.close(ec);
     ioc.stop();
 }
 
@@ -548,13 +601,27 @@ std::optional<std::string> Server::open() {
         }
     }
     log_line("info", "listening", {{"address", endpoint_text(bound)}, {"port", bound.port()}});
+    if (!m.cfg.admin_listen.empty()) {
+        const auto admin_addr = asio::ip::make_address(m.cfg.admin_host, ec);
+        if (ec) return "admin-listen must be an IP address: " + m.cfg.admin_listen;
+        const tcp::endpoint aep(admin_addr, m.cfg.admin_port);
+        m.admin_acceptor.open(aep.protocol(), ec);
+        if (!ec) m.admin_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+        if (!ec) m.admin_acceptor.bind(aep, ec);
+        if (!ec) m.admin_acceptor.listen(asio::socket_base::max_listen_connections, ec);
+        if (ec) return "cannot listen on " + m.cfg.admin_listen + " (admin-listen): " + ec.message();
+        const tcp::endpoint abound = m.admin_acceptor.local_endpoint(ec);
+        log_line("info", "admin listening", {{"address", endpoint_text(abound)}, {"port", abound.port()}});
+    }
     return std::nullopt;
 }
 
 int Server::run(WorkerPool& pool) {
     Impl& m = *impl_;
     m.signals.async_wait([&m](const beast::error_code& ec, int signo) { m.on_signal(ec, signo); });
+    m.level_signals.async_wait([&m](const beast::error_code& ec, int signo) { m.on_level_signal(ec, signo); });
     asio::dispatch(m.control, [&m] { m.do_accept(); });
+    if (m.admin_acceptor.is_open()) asio::dispatch(m.control, [&m] { m.do_admin_accept(); });
     auto run_loop = [&m] {
         for (;;) {
             try {

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     register_vectors(app, env);
     register_setup(app, env);
     register_bench(app, env);
+    register_ops(app, env);
 
     try {
         app.parse(argc, argv);
