@@ -115,7 +115,7 @@ Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
     }
     PhaseTimer fft(impl_->options, op, "fft");  // to coefficients, then every coset
     eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
-    return eip7594::compute_cells_polynomialcoeff(poly, impl_->eip7594);
+    return eip7594::compute_cells_polynomialcoeff(poly, impl_->eip7594, &blob);
 }
 
 Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) const {
@@ -131,7 +131,7 @@ Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) c
         eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
     }
     PhaseTimer fk20(impl_->options, op, "fk20");  // cells, then the FK20 MSMs and G1 FFTs
-    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(poly, impl_->eip7594, impl_->parallel_for());
+    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(poly, impl_->eip7594, impl_->parallel_for(), &blob);
 }
 
 Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std::uint64_t> cell_indices,

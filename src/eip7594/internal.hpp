@@ -32,12 +32,16 @@ void polynomial_eval_to_coeff(std::span<Fr> poly, const Tables& t);
 std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, const Tables& t);
 
 // Spec compute_cells over a polynomial in coefficient form (no proofs).
-std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
+// `blob`, when given, is the (validated) blob the coefficients came from: its
+// bytes are the first 64 cells, and only the other half is computed.
+std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
+                                                const Blob* blob = nullptr);
 
 // Spec compute_cells_and_kzg_proofs_polynomialcoeff: cells plus FK20 proofs.
 // An error only when the FK20 tables cannot be built (see Tables::fk20).
 Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
-                                                                    const core::ParallelFor& par);
+                                                                    const core::ParallelFor& par,
+                                                                    const Blob* blob = nullptr);
 
 // ---- fk20.cpp -----------------------------------------------------------------
 
