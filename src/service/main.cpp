@@ -11,6 +11,7 @@
 
 #include "kzg/kzg.hpp"
 #include "kzg/version.hpp"
+#include "ops/cpu_profiler.hpp"
 #include "service/admission.hpp"
 #include "service/config.hpp"
 #include "service/cpu.hpp"
@@ -24,6 +25,7 @@
 int main(int argc, char** argv) {
     using namespace kzgd;
     std::signal(SIGPIPE, SIG_IGN);  // a closed stdout or socket is an error code, not a death
+    ops::CpuProfiler::prepare();    // backtrace()'s lazy loading, before any SIGPROF handler runs
 
     Config cfg;
     const ConfigParse parsed = parse_config(argc, argv, environ, cfg);

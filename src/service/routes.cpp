@@ -10,6 +10,7 @@
 #include <new>
 
 #include "kzg/version.hpp"
+#include "ops/cpu_profiler.hpp"
 #include "service/json_codec.hpp"
 #include "service/log.hpp"
 #include "service/ssz_codec.hpp"
@@ -244,6 +245,40 @@ Plan Router::route(const RequestHead& head) {
         std::string body = "{\"level\":";
         append_json_string(body, log_level_name(log_level()));
         plan.response.body = body + "}";
+        return plan;
+    }
+    if (head.admin && path == "/debug/cpu-profile") {
+        if (!get) return method_not_allowed("GET, HEAD");
+        const std::string_view query =
+            head.target.find('?') == std::string_view::npos ? std::string_view() : head.target.substr(head.target.find('?') + 1);
+        int seconds = 10;
+        for (std::size_t at = 0; at <= query.size();) {
+            const std::size_t end = std::min(query.find('&', at), query.size());
+            const std::string_view param = query.substr(at, end - at);
+            if (param.rfind("seconds=", 0) == 0) {
+                const std::string_view v = param.substr(8);
+                seconds = 0;
+                bool ok = !v.empty() && v.size() <= 3;
+                for (char c : v) {
+                    if (c < '0' || c > '9') ok = false;
+                    else seconds = seconds * 10 + (c - '0');
+                }
+                if (!ok || seconds < 1 || seconds > 60) {
+                    plan.response = error(400, "seconds must be a whole number from 1 to 60 (default 10)");
+                    return plan;
+                }
+            }
+            at = end + 1;
+        }
+        std::string why;
+        if (!ops::CpuProfiler::start(&why)) {
+            // 409: another capture is running; 503: the timer or buffer could not be set up.
+            plan.response = why.find("already") != std::string::npos ? error(409, why) : error(503, why);
+            return plan;
+        }
+        log_line("info", "cpu profile started", {{"seconds", seconds}});
+        plan.respond_now = false;
+        plan.cpu_profile_seconds = seconds;
         return plan;
     }
     const bool ops_path = path == "/metrics" || path == "/healthz" || path == "/debug/profile";

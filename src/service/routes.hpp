@@ -78,6 +78,9 @@ struct Plan {
     Reservation reservation;  // body bytes, held until the response is sent
     Reservation memory;       // estimated working memory, held until the response is sent
     std::string request_id;   // for the logs
+    // GET /debug/cpu-profile (admin listener): the router started a capture;
+    // the server answers after this many seconds, without blocking its thread.
+    int cpu_profile_seconds = 0;
 };
 
 class Router {

@@ -31,6 +31,7 @@
 #include <unordered_map>
 
 #include "kzg/version.hpp"
+#include "ops/cpu_profiler.hpp"
 #include "service/log.hpp"
 
 namespace kzgd {
@@ -137,7 +138,10 @@ class Session : public std::enable_shared_from_this<Session> {
   public:
     Session(tcp::socket&& socket, Server::Impl& srv, bool admin = false)
         : stream_(std::move(socket)), srv_(srv), admin_(admin) {}
-    ~Session() { srv_.remove(this); }
+    ~Session() {
+        if (profiling_) ops::CpuProfiler::stop();  // the server stopped during a capture
+        srv_.remove(this);
+    }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
@@ -208,6 +212,7 @@ class Session : public std::enable_shared_from_this<Session> {
         keep_alive_ = false;
         version_ = 11;
         plan_ = Plan{};
+        profile_close_ = false;
         operation_.clear();
         outcome_.clear();
         error_.clear();
@@ -243,6 +248,10 @@ class Session : public std::enable_shared_from_this<Session> {
         plan_ = srv_.router.route(head);
         plan_.request_id = request_id_;
         route_ = plan_.route;
+        if (plan_.cpu_profile_seconds > 0) {
+            if ((head.content_length && *head.content_length > 0) || head.chunked) profile_close_ = true;
+            return run_cpu_profile(plan_.cpu_profile_seconds);
+        }
         if (plan_.respond_now) {
             // The body (if any) is not read: the connection cannot be reused.
             if ((head.content_length && *head.content_length > 0) || head.chunked) plan_.response.close = true;
@@ -259,6 +268,28 @@ class Session : public std::enable_shared_from_this<Session> {
             return;
         }
         read_body();
+    }
+
+    // GET /debug/cpu-profile: the router started the capture; a timer on this
+    // connection's strand ends it, so no thread waits for the window.
+    void run_cpu_profile(int window_s) {
+        profiling_ = true;
+        stream_.expires_never();
+        profile_timer_.emplace(stream_.get_executor());
+        profile_timer_->expires_after(std::chrono::seconds(window_s));
+        profile_timer_->async_wait([self = shared_from_this()](beast::error_code) {
+            ops::CpuProfiler::Result r = ops::CpuProfiler::stop();
+            self->profiling_ = false;
+            log_line("info", "cpu profile captured",
+                     {{"seconds", r.seconds}, {"samples", r.samples}, {"dropped", r.dropped}});
+            HttpResponse res;
+            res.content_type = "text/plain; charset=utf-8";
+            res.body = std::move(r.folded);
+            res.headers.emplace_back("X-Profile-Samples", std::to_string(r.samples));
+            res.headers.emplace_back("X-Profile-Dropped", std::to_string(r.dropped));
+            res.close = self->profile_close_;
+            self->send(std::move(res));
+        });
     }
 
     void read_body() {
@@ -395,6 +426,9 @@ class Session : public std::enable_shared_from_this<Session> {
     bool idle_ = false;
     std::size_t served_ = 0;  // requests read on this connection
     std::optional<asio::steady_timer> grace_;
+    std::optional<asio::steady_timer> profile_timer_;  // GET /debug/cpu-profile
+    bool profiling_ = false;
+    bool profile_close_ = false;
     // The current request.
     Clock::time_point start_;
     Clock::time_point deadline_;

@@ -1,5 +1,6 @@
-// kzgctl health URL, profile URL, doctor [URL]: operations commands for a
-// running kzgd (its /healthz, /debug/profile, /metrics) and for the host.
+// kzgctl health URL, profile URL, cpu-profile URL, doctor [URL]: operations
+// commands for a running kzgd (its /healthz, /debug/profile, /metrics, and
+// /debug/cpu-profile on the admin listener) and for the host.
 #include <sys/resource.h>
 #include <sys/statvfs.h>
 #include <sys/timex.h>
@@ -7,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -90,6 +92,48 @@ int cmd_profile(const std::string& url_text, bool recent) {
     }
     std::cout << (recent ? "window: last " + std::to_string(j->value("window_seconds", 60)) + " s" : "window: since start")
               << "\n";
+    return kExitOk;
+}
+
+// GET /debug/cpu-profile?seconds=N on kzgd's admin listener: folded stacks
+// for flamegraph.pl / speedscope, to FILE or stdout.
+int cmd_cpu_profile(const std::string& url_text, int seconds, const std::string& output) {
+    const Url u = url_or_usage(url_text);
+    std::string error;
+    auto r = http_request(u, "GET", "/debug/cpu-profile?seconds=" + std::to_string(seconds), "", "", seconds + 30.0,
+                          &error);
+    if (!r) {
+        std::cerr << "kzgctl: " << error << "\n";
+        return kExitFalse;
+    }
+    if (r->status != 200) {
+        std::string message = r->body;
+        try {
+            message = json::parse(r->body).value("message", r->body);
+        } catch (const std::exception&) {
+        }
+        std::cerr << "kzgctl: HTTP " << r->status << ": " << message;
+        if (r->status == 404) std::cerr << " (is URL kzgd's --admin-listen address?)";
+        std::cerr << "\n";
+        return kExitFalse;
+    }
+    std::size_t lines = 0;
+    for (char c : r->body) lines += c == '\n';
+    const auto samples = r->headers.count("x-profile-samples") ? r->headers["x-profile-samples"] : std::string("?");
+    const auto dropped = r->headers.count("x-profile-dropped") ? r->headers["x-profile-dropped"] : std::string("?");
+    if (output.empty() || output == "-") {
+        std::cout << r->body;
+    } else {
+        std::ofstream out(output, std::ios::binary | std::ios::trunc);
+        out << r->body;
+        out.close();
+        if (!out) {
+            std::cerr << "kzgctl: cannot write " << output << "\n";
+            return kExitInput;
+        }
+    }
+    std::cerr << "kzgctl: " << samples << " samples (" << dropped << " dropped), " << lines << " distinct stacks"
+              << (output.empty() || output == "-" ? std::string() : " written to " + output) << "\n";
     return kExitOk;
 }
 
@@ -279,6 +323,18 @@ void register_ops(CLI::App& app, Env& env) {
     profile->add_option("URL", *profile_url, "kzgd's address")->required();
     profile->add_flag("--recent", *recent, "the last 60 s instead of since start");
     profile->callback([&env, profile_url, recent] { env.action = [profile_url, recent] { return cmd_profile(*profile_url, *recent); }; });
+
+    auto* cpu = app.add_subcommand("cpu-profile", "capture a running kzgd's CPU stacks for N seconds (/debug/cpu-profile "
+                                                   "on its --admin-listen address) in folded format for flamegraph.pl");
+    auto cpu_url = std::make_shared<std::string>();
+    auto cpu_seconds = std::make_shared<int>(10);
+    auto cpu_output = std::make_shared<std::string>();
+    cpu->add_option("URL", *cpu_url, "kzgd's admin address, e.g. http://127.0.0.1:4845")->required();
+    cpu->add_option("--seconds", *cpu_seconds, "the capture window, 1 to 60 (default 10)")->check(CLI::Range(1, 60));
+    cpu->add_option("--output", *cpu_output, "write the folded stacks to FILE (default: stdout)");
+    cpu->callback([&env, cpu_url, cpu_seconds, cpu_output] {
+        env.action = [cpu_url, cpu_seconds, cpu_output] { return cmd_cpu_profile(*cpu_url, *cpu_seconds, *cpu_output); };
+    });
 
     auto* doctor = app.add_subcommand("doctor", "check a kzgd (health, metrics, a known-answer request) and this host "
                                                 "(known answer, limits, cgroup, clock, disk); prints findings and actions");
