@@ -43,8 +43,7 @@ std::uint64_t memory_budget(const Config& cfg, std::string* source) {
 }
 
 KzgdOps::KzgdOps(const Config& cfg, ServiceState& state, Admission& admission, WorkerPool& pool)
-    : cfg_(cfg),
-      state_(state),
+    : state_(state),
       admission_(admission),
       pool_(pool),
       budget_(memory_budget(cfg, &budget_source_)),

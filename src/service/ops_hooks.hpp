@@ -48,7 +48,6 @@ class KzgdOps final : public OpsHooks {
     std::string not_ready_reason() override;
 
   private:
-    const Config& cfg_;
     ServiceState& state_;
     Admission& admission_;
     WorkerPool& pool_;
