@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Seed corpora for the fuzz targets, from the consensus-spec KZG vectors.
+
+    fuzz/make_corpus.py OUT_DIR [--vectors DIR] [--setup FILE] [--max-per-function N]
+
+Writes OUT_DIR/<target>/<name> for every target in fuzz/CMakeLists.txt, in the
+input encoding of fuzz/fuzz_common.hpp (the vectors' inputs as raw typed
+fields: tag 0 and the bytes). Cases whose inputs cannot be represented in
+the typed API (a 47-byte commitment, a 131071-byte blob) are left out: the
+typed API cannot receive them. Lists are cut to what each target reads.
+Generated corpora belong in a build directory; never commit them.
+"""
+import argparse
+import os
+import pathlib
+import struct
+import sys
+
+import yaml
+
+try:
+    Loader = yaml.CSafeLoader  # libyaml: about 10x faster on the 90 MB of vectors
+except AttributeError:  # pragma: no cover
+    Loader = yaml.SafeLoader
+
+HERE = pathlib.Path(__file__).resolve().parent
+FUNCTIONS = [  # kzg::conformance::known_functions(), in its order
+    "blob_to_kzg_commitment", "compute_kzg_proof", "compute_blob_kzg_proof", "verify_kzg_proof",
+    "verify_blob_kzg_proof", "verify_blob_kzg_proof_batch", "compute_challenge", "compute_cells",
+    "compute_cells_and_kzg_proofs", "recover_cells_and_kzg_proofs", "verify_cell_kzg_proof_batch",
+    "compute_verify_cell_kzg_proof_batch_challenge"]
+# fuzz_differential's selector byte per function.
+DIFF = {"blob_to_kzg_commitment": 0, "compute_kzg_proof": 1, "compute_blob_kzg_proof": 2, "verify_kzg_proof": 3,
+        "verify_blob_kzg_proof": 4, "verify_blob_kzg_proof_batch": 5, "compute_cells": 6,
+        "compute_cells_and_kzg_proofs": 7, "recover_cells_and_kzg_proofs": 8, "verify_cell_kzg_proof_batch": 10}
+
+
+class Unrepresentable(Exception):
+    pass
+
+
+def raw(value, size):
+    if not isinstance(value, str) or not value.startswith("0x"):
+        raise Unrepresentable(value)
+    try:
+        b = bytes.fromhex(value[2:])
+    except ValueError as e:
+        raise Unrepresentable(value) from e
+    if len(b) != size:
+        raise Unrepresentable(f"{len(b)} bytes, want {size}")
+    return b
+
+
+def fe(v):
+    return b"\x00" + raw(v, 32)
+
+
+def g1(v):
+    return b"\x00" + raw(v, 48)
+
+
+def blob(v):
+    return b"\x00" + (131072).to_bytes(3, "big") + raw(v, 131072)
+
+
+def cell(v):
+    return b"\x00" + raw(v, 2048)
+
+
+def index(v):
+    if not isinstance(v, int) or v < 0 or v >= 2**64:
+        raise Unrepresentable(v)
+    if v < 128:
+        return bytes([v])
+    if v < 176:
+        return bytes([0xC0 + v - 128])
+    return b"\xff" + struct.pack(">Q", v)
+
+
+def cindex(v):
+    """A commitment index of fuzz_compute_verify_cell_kzg_proof_batch_challenge."""
+    if not isinstance(v, int) or v < 0 or v >= 2**64:
+        raise Unrepresentable(v)
+    return bytes([v]) if v < 6 else b"\xff" + struct.pack(">Q", v)
+
+
+def seq(v):
+    if not isinstance(v, list):
+        raise Unrepresentable(v)
+    return v
+
+
+def recovery(inp):
+    idx, cells = seq(inp["cell_indices"]), seq(inp["cells"])
+    if len(idx) > 130:
+        raise Unrepresentable("too many cells")
+    mode = 0
+    if len(cells) == len(idx) + 1:
+        mode = 2
+    elif len(cells) + 1 == len(idx):
+        mode = 4
+    elif len(cells) != len(idx):
+        raise Unrepresentable("list lengths")
+    return bytes([mode, len(idx)]) + b"".join(index(i) for i in idx) + b"".join(cell(c) for c in cells)
+
+
+def verify_cells_raw(inp):
+    cs, idx, cells, ps = (seq(inp[k]) for k in ("commitments", "cell_indices", "cells", "proofs"))
+    n = min(len(cs), len(idx), len(cells), len(ps), 8)
+    out = bytes([0, n])
+    for i in range(n):
+        out += g1(cs[i]) + index(idx[i]) + cell(cells[i]) + g1(ps[i])
+    return out
+
+
+def blob_entries(inp, limit):
+    bs, cs, ps = (seq(inp[k]) for k in ("blobs", "commitments", "proofs"))
+    if not (len(bs) == len(cs) == len(ps)) or len(bs) > limit:
+        raise Unrepresentable("batch")
+    return bytes([len(bs)]) + b"".join(b"\x00" + blob(b) + g1(c) + g1(p) for b, c, p in zip(bs, cs, ps))
+
+
+def seeds_for(function, inp):
+    """(target, bytes) pairs for one case's input."""
+    out = []
+
+    def add(target, make):
+        try:
+            out.append((target, make()))
+        except (Unrepresentable, KeyError, TypeError):
+            pass
+
+    if function == "blob_to_kzg_commitment":
+        add("fuzz_blob_to_kzg_commitment", lambda: blob(inp["blob"]))
+        add("fuzz_compute_cells", lambda: blob(inp["blob"]) + b"\x05\x07")
+        add("fuzz_compute_cells_and_kzg_proofs", lambda: blob(inp["blob"]) + b"\x03")
+        add("fuzz_differential", lambda: bytes([DIFF[function]]) + blob(inp["blob"]))
+    elif function == "compute_kzg_proof":
+        add("fuzz_compute_kzg_proof", lambda: blob(inp["blob"]) + fe(inp["z"]))
+        add("fuzz_differential", lambda: bytes([DIFF[function]]) + blob(inp["blob"]) + fe(inp["z"]))
+    elif function == "compute_blob_kzg_proof":
+        add("fuzz_compute_blob_kzg_proof", lambda: b"\x00" + blob(inp["blob"]) + g1(inp["commitment"]))
+        add("fuzz_differential", lambda: bytes([DIFF[function], 0]) + blob(inp["blob"]) + g1(inp["commitment"]))
+    elif function == "verify_kzg_proof":
+        make = lambda: g1(inp["commitment"]) + fe(inp["z"]) + fe(inp["y"]) + g1(inp["proof"])  # noqa: E731
+        add("fuzz_verify_kzg_proof", lambda: b"\x00" + make())
+        add("fuzz_differential", lambda: bytes([DIFF[function]]) + make())
+        add("fuzz_hex", lambda: inp["commitment"].encode())
+    elif function == "verify_blob_kzg_proof":
+        add("fuzz_verify_blob_kzg_proof",
+            lambda: b"\x00" + blob(inp["blob"]) + g1(inp["commitment"]) + g1(inp["proof"]))
+        add("fuzz_differential", lambda: bytes([DIFF[function], 1, 0]) + blob(inp["blob"]) + g1(inp["commitment"]) +
+            g1(inp["proof"]))
+    elif function == "verify_blob_kzg_proof_batch":
+        add("fuzz_verify_blob_kzg_proof_batch", lambda: blob_entries(inp, 3))
+        add("fuzz_differential", lambda: bytes([DIFF[function]]) + blob_entries(inp, 3))
+    elif function == "compute_challenge":
+        add("fuzz_compute_challenge", lambda: blob(inp["blob"]) + g1(inp["commitment"]))
+    elif function == "compute_cells":
+        add("fuzz_compute_cells", lambda: blob(inp["blob"]) + b"\x11\x22")
+        add("fuzz_differential", lambda: bytes([DIFF[function]]) + blob(inp["blob"]))
+    elif function == "compute_cells_and_kzg_proofs":
+        add("fuzz_compute_cells_and_kzg_proofs", lambda: blob(inp["blob"]) + b"\x09")
+        add("fuzz_differential", lambda: bytes([DIFF[function]]) + blob(inp["blob"]))
+    elif function == "recover_cells_and_kzg_proofs":
+        add("fuzz_recover_cells", lambda: recovery(inp))
+        add("fuzz_recover_cells_and_kzg_proofs", lambda: recovery(inp))
+        add("fuzz_differential", lambda: bytes([8]) + recovery(inp))
+        add("fuzz_differential", lambda: bytes([9]) + recovery(inp))
+    elif function == "verify_cell_kzg_proof_batch":
+        add("fuzz_verify_cell_kzg_proof_batch", lambda: verify_cells_raw(inp))
+        add("fuzz_differential", lambda: bytes([DIFF[function]]) + verify_cells_raw(inp))
+    elif function == "compute_verify_cell_kzg_proof_batch_challenge":
+        def make():
+            cs = seq(inp["commitments"])[:4]
+            cidx, idx = seq(inp["commitment_indices"]), seq(inp["cell_indices"])
+            evals, ps = seq(inp["cosets_evals"]), seq(inp["proofs"])
+            n = min(len(cidx), len(idx), len(evals), len(ps), 6)
+            b = bytes([0, len(cs)]) + b"".join(g1(c) for c in cs) + bytes([n])
+            for k in range(n):
+                cellhex = "0x" + "".join(raw(e, 32).hex() for e in seq(evals[k]))
+                b += cindex(cidx[k]) + index(idx[k]) + cell(cellhex) + g1(ps[k])
+            return b
+        add("fuzz_compute_verify_cell_kzg_proof_batch_challenge", make)
+    return out
+
+
+def setup_seeds(setup_text):
+    lines = setup_text.split("\n")
+    out = [
+        ("fuzz_setup_text", b"\x00" + "\n".join(lines[:3]).encode()),
+        ("fuzz_setup_text", b"\x00" + b"4096\n65\n"),
+        ("fuzz_setup_text", b"\x01\x02" + lines[2][:-2].encode()),          # a short point on line 3
+        ("fuzz_setup_text", b"\x01\x03" + ("0x" + lines[3].upper()).encode()),  # an equivalent line: accepted
+        ("fuzz_setup_text", b"\x01\x80" + b"\n00\n"),                         # content after the last point
+        ("fuzz_setup_json", ('{"g1_lagrange": ["0x%s"], "g2_monomial": ["0x%s"], "g1_monomial": []}'
+                             % (lines[2], lines[4098])).encode()),
+        ("fuzz_setup_json", b'{"g1_lagrange": [], "g2_monomial": [], "g1_monomial": [], "x": 1}'),
+        ("fuzz_setup_json", b'{"g1_lagrange": [1e400, "0x00"]}'),
+        ("fuzz_setup_binary", b"\x01\x00\x00"),                               # the embedded file, unchanged
+        ("fuzz_setup_binary", b"\x01\x01\x00\x00\x08\x01\x00"),               # version changed
+        ("fuzz_setup_binary", b"\x01\x01\x80\x10\x00\x01\x00"),               # a payload byte changed
+        ("fuzz_setup_binary", b"\x00KZGSETUP\x01\x00\x00\x00"),
+        ("fuzz_hex", b"0x" + lines[2].encode()),
+        ("fuzz_hex", b"0X00aAfF"),
+    ]
+    return out
+
+
+def synthetic_seeds():
+    """Small inputs in every mode of the typed encoding: the fuzzer starts from
+    cheap inputs (sparse blobs, in-domain z, derived cell sets) as well as
+    from the vectors' dense ones."""
+    u16 = lambda v: v.to_bytes(2, "big")  # noqa: E731
+    u64 = lambda v: v.to_bytes(8, "big")  # noqa: E731
+    fe_small, fe_root, fe_near, fe_over = b"\x04" + u64(5), b"\x07" + u16(3), b"\x05" + u16(0), b"\x06" + u16(0)
+    fe_raw = b"\x00" + bytes(range(1, 33))
+    g_gen, g_inf, g_flip, g_x = b"\x04" + u64(2), b"\x05", b"\x06" + u64(3) + u16(10), b"\x07" + bytes(range(48))
+    b_sparse = b"\x01\x02" + u16(5) + fe_small + u16(4095) + fe_raw
+    b_zero, b_pattern, b_dense = b"\x01\x00", b"\x02" + fe_small + b"\x00", b"\x03" + u64(12345) + b"\x00"
+    b_raw = b"\x00" + (64).to_bytes(3, "big") + bytes(range(64))
+    b_bad = b"\x01\x01" + u16(17) + fe_over
+    blobs = [b_sparse, b_zero, b_pattern, b_dense, b_raw, b_bad]
+    c_sparse, c_pattern = b"\x01\x02\x03" + fe_small + b"\x3f" + fe_raw, b"\x02" + fe_small
+    half = b"\xff" * 8 + b"\x00" * 8
+    recov = [b"\x01" + b_sparse + half + b"\x00",                      # 64 cells, untouched
+             b"\x01" + b_sparse + b"\xff" * 16 + b"\x00",              # all 128
+             b"\x01" + b_sparse + b"\xf7" * 12 + b"\x00" * 4 + b"\x01\x03\x02\x05" + fe_small,  # a cell changed
+             b"\x01" + b_sparse + b"\xff" * 9 + b"\x00" * 7 + b"\x01\x00\x01\x02",             # two swapped
+             b"\x01" + b_sparse + b"\xff" * 9 + b"\x00" * 7 + b"\x01\x02\x04\x00\xc0",          # an index := 128
+             b"\x00\x02\x05\x07" + c_sparse + c_pattern]                 # raw, too few
+    cells_derived = [b"\x01\x04\x00\x05\x01\x07\x02\x64\x01\x7f\x00"] + [
+        b"\x01\x03\x00\x05\x01\x07\x02\x64\x01" + bytes([k, 0, 1]) + extra
+        for k, extra in ((0, b"\x02" + fe_over), (1, b""), (2, b""), (3, b"\xc0"), (4, g_x))]
+    cells_raw = [b"\x00\x02" + g_gen + b"\x05" + c_sparse + g_inf + g_inf + b"\xc0" + c_pattern + g_flip]
+    out = []
+    for b in blobs:
+        out += [("fuzz_blob_to_kzg_commitment", b), ("fuzz_compute_cells", b + b"\x46\x03"),
+                ("fuzz_compute_challenge", b + g_gen), ("fuzz_differential", b"\x00" + b),
+                ("fuzz_differential", b"\x06" + b)]
+    for b, z in ((b_sparse, fe_root), (b_sparse, fe_small), (b_pattern, fe_root), (b_zero, fe_over), (b_dense, fe_root),
+                 (b_sparse, fe_near)):
+        out += [("fuzz_compute_kzg_proof", b + z), ("fuzz_differential", b"\x01" + b + z)]
+    for b in (b_sparse, b_pattern, b_zero):
+        out += [("fuzz_compute_cells_and_kzg_proofs", b + b"\x05"), ("fuzz_differential", b"\x07" + b),
+                ("fuzz_compute_blob_kzg_proof", b"\x01" + b + g_gen), ("fuzz_compute_blob_kzg_proof", b"\x00" + b + g_x),
+                ("fuzz_differential", b"\x02\x01" + b + g_gen),
+                ("fuzz_verify_blob_kzg_proof", b"\x03" + b + g_gen + g_gen),
+                ("fuzz_verify_blob_kzg_proof", b"\x07" + b + g_gen + g_gen + u16(400)),
+                ("fuzz_verify_blob_kzg_proof_batch", b"\x02" + (b"\x03" + b + g_gen + g_gen) * 2),
+                ("fuzz_differential", b"\x04\x01\x03" + b + g_gen + g_gen),
+                ("fuzz_differential", b"\x05\x02" + (b"\x03" + b + g_gen + g_inf) * 2)]
+    for v in (b"\x01" + fe_small + fe_raw + fe_root, b"\x03" + fe_small + fe_raw + fe_root + u16(900),
+              b"\x00" + g_gen + fe_root + fe_small + g_inf, b"\x00" + g_x + fe_near + fe_over + g_flip):
+        out += [("fuzz_verify_kzg_proof", v), ("fuzz_differential", b"\x03" + v[1:])]
+    for v in recov:
+        out += [("fuzz_recover_cells", v), ("fuzz_recover_cells_and_kzg_proofs", v + b"\x09"),
+                ("fuzz_differential", b"\x08" + v), ("fuzz_differential", b"\x09" + v)]
+    for v in cells_derived + cells_raw:
+        out += [("fuzz_verify_cell_kzg_proof_batch", v), ("fuzz_differential", b"\x0a" + v)]
+    out.append(("fuzz_compute_verify_cell_kzg_proof_batch_challenge",
+                b"\x00\x02" + g_gen + g_inf + b"\x02" + b"\x00\x05" + c_sparse + g_gen + b"\x01\x7f" + c_pattern + g_inf))
+    out.append(("fuzz_compute_verify_cell_kzg_proof_batch_challenge",
+                b"\x00\x01" + g_gen + b"\x01" + b"\x03\xc0" + c_sparse + g_gen))
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out", type=pathlib.Path)
+    ap.add_argument("--vectors", type=pathlib.Path,
+                    default=pathlib.Path(os.environ.get("KZG_TEST_VECTORS", HERE.parent.parent / "shared" / "kzg-test-vectors")))
+    ap.add_argument("--setup", type=pathlib.Path, default=HERE.parent.parent / "shared" / "trusted_setup.txt")
+    ap.add_argument("--max-per-function", type=int, default=0, help="cases per function (0: all)")
+    args = ap.parse_args()
+    if not args.vectors.is_dir():
+        sys.exit(f"make_corpus: {args.vectors}: not a directory (--vectors)")
+
+    counts = {}
+
+    def write(target, name, data):
+        d = args.out / target
+        d.mkdir(parents=True, exist_ok=True)
+        (d / name).write_bytes(data)
+        counts[target] = counts.get(target, 0) + 1
+
+    for function in FUNCTIONS:
+        files = sorted((args.vectors / function).glob("*/*/data.yaml"))
+        if args.max_per_function:
+            files = files[: args.max_per_function]
+        for f in files:
+            case = f.parent.name
+            # The runner's case parsing gets the files as they are (the small ones).
+            if f.stat().st_size <= 400000:
+                write("fuzz_conformance_case", f"{function}__{case}", bytes([FUNCTIONS.index(function)]) + f.read_bytes())
+            with open(f, "rb") as fh:
+                doc = yaml.load(fh, Loader=Loader)
+            inp = doc.get("input") if isinstance(doc, dict) else None
+            if not isinstance(inp, dict):
+                continue
+            for i, (target, data) in enumerate(seeds_for(function, inp)):
+                write(target, f"{function}__{case}__{i}", data)
+    if args.setup.is_file():
+        for i, (target, data) in enumerate(setup_seeds(args.setup.read_text())):
+            write(target, f"setup_{i}", data)
+    for i, (target, data) in enumerate(synthetic_seeds()):
+        write(target, f"synthetic_{i}", data)
+    for target in sorted(counts):
+        print(f"make_corpus: {counts[target]:4d} seeds for {target}")
+
+
+if __name__ == "__main__":
+    main()
