@@ -15,15 +15,7 @@
 #include "kzg/kzg.hpp"
 #include "kzg/thread_pool.hpp"
 
-// c-kzg's headers define these names as macros: take our values first.
-namespace {
-constexpr std::size_t kFieldElementsPerBlob = kzg::FIELD_ELEMENTS_PER_BLOB;
-constexpr std::size_t kCellsPerExtBlob = kzg::CELLS_PER_EXT_BLOB;
-}  // namespace
-
-extern "C" {
-#include "ckzg.h"
-}
+#include "ckzg_ref.hpp"
 
 namespace {
 
@@ -60,7 +52,7 @@ Row compare(const std::string& name, int iterations, double target, const std::f
 }
 
 void random_blob(std::mt19937_64& rng, std::uint8_t* out) {
-    for (std::size_t i = 0; i < kFieldElementsPerBlob; i++) {
+    for (std::size_t i = 0; i < kzg::FIELD_ELEMENTS_PER_BLOB; i++) {
         for (int j = 0; j < 32; j++) out[i * 32 + j] = static_cast<std::uint8_t>(rng());
         out[i * 32] &= 0x3f;  // below the modulus
     }
@@ -126,7 +118,7 @@ int main(int argc, char** argv) {
     std::vector<kzg::Bytes48> cell_proofs;
     for (std::size_t b = 0; b < kCellBlobs; b++) {
         auto cp = *ctx.compute_cells_and_kzg_proofs(blobs[b]);
-        for (std::size_t k = 0; k < kCellsPerExtBlob; k++) {
+        for (std::size_t k = 0; k < kzg::CELLS_PER_EXT_BLOB; k++) {
             cell_commitments.push_back(commitments[b]);
             cell_indices.push_back(k);
             cells.push_back(cp.cells[k]);
@@ -135,12 +127,12 @@ int main(int argc, char** argv) {
     }
     std::vector<std::uint64_t> half_idx;
     std::vector<kzg::Cell> half_cells;
-    for (std::uint64_t k = 0; k < kCellsPerExtBlob; k += 2) {
+    for (std::uint64_t k = 0; k < kzg::CELLS_PER_EXT_BLOB; k += 2) {
         half_idx.push_back(k);
         half_cells.push_back(cells[k]);
     }
-    auto out_cells = std::make_unique<Cell[]>(kCellsPerExtBlob);
-    auto out_proofs = std::make_unique<KZGProof[]>(kCellsPerExtBlob);
+    auto out_cells = std::make_unique<Cell[]>(kzg::CELLS_PER_EXT_BLOB);
+    auto out_proofs = std::make_unique<KZGProof[]>(kzg::CELLS_PER_EXT_BLOB);
     bool ok = false;
     KZGCommitment c_out;
     KZGProof p_out;

@@ -31,6 +31,8 @@ set_target_properties(blst PROPERTIES C_VISIBILITY_PRESET hidden)
 if(KZG_BUILD_REFERENCE)
   add_library(ckzg_ref STATIC ${CKZG_DIR}/ckzg.c)
   target_include_directories(ckzg_ref SYSTEM PUBLIC ${CKZG_DIR})
+  # ckzg_ref.hpp: ckzg.h without its size macros, for C++ users.
+  target_include_directories(ckzg_ref PUBLIC ${CMAKE_SOURCE_DIR}/tests/support/reference)
   target_compile_options(ckzg_ref PRIVATE -O2 -w)
   target_link_libraries(ckzg_ref PUBLIC blst)
 endif()

@@ -18,23 +18,7 @@
 #include "fuzz_common.hpp"
 #include "recovery_input.hpp"
 
-extern "C" {
-#include "ckzg.h"
-}
-
-// c-kzg's size macros would rewrite kzg::BYTES_PER_BLOB and friends below.
-#undef BYTES_PER_COMMITMENT
-#undef BYTES_PER_PROOF
-#undef BYTES_PER_FIELD_ELEMENT
-#undef BITS_PER_FIELD_ELEMENT
-#undef FIELD_ELEMENTS_PER_BLOB
-#undef BYTES_PER_BLOB
-#undef FIELD_ELEMENTS_PER_CELL
-#undef BYTES_PER_CELL
-#undef LOG_EXPANSION_FACTOR
-#undef FIELD_ELEMENTS_PER_EXT_BLOB
-#undef CELLS_PER_BLOB
-#undef CELLS_PER_EXT_BLOB
+#include "ckzg_ref.hpp"
 
 namespace {
 
