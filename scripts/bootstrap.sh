@@ -11,9 +11,9 @@ PACKAGES=(
     npm
     libgtest-dev libgmock-dev libbenchmark-dev
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
-    libboost1.81-dev
+    libboost1.81-dev libssl-dev
     prometheus-cpp-dev prometheus
-    python3 python3-yaml curl wrk
+    python3 python3-yaml curl wrk nginx
 )
 
 missing=()
