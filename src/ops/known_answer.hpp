@@ -25,6 +25,11 @@ inline std::unique_ptr<kzg::Blob> known_answer_blob() {
         const std::uint64_t v = i * i * 7919 + 12345 * i + 1;  // wraps mod 2^64
         for (int b = 0; b < 8; b++) blob->bytes[i * 32 + 31 - static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(v >> (8 * b));
     }
+#ifdef KZGD_BROKEN_BUILD_FOR_TESTS
+    // tests/fleet: a deliberately broken build, whose answers disagree with the
+    // known ones as a miscompiled or wrongly configured build's would.
+    blob->bytes[31] ^= 1;
+#endif
     return blob;
 }
 

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <functional>
 #include <map>
 #include <optional>
@@ -100,6 +101,31 @@ const std::string kBlobWindowDefaultText =
 const std::string_view kPrecomputeDefault = kPrecomputeDefaultText;
 const std::string_view kBlobWindowDefault = kBlobWindowDefaultText;
 
+Setter string_setter(std::string Config::*field) {
+    return [=](Config& c, std::string_view v) -> std::optional<std::string> {
+        c.*field = std::string(v);
+        return std::nullopt;
+    };
+}
+
+// A bearer token from a file (never from a flag: argv is visible to every
+// user of the machine): one line, 16-4096 visible ASCII characters.
+std::optional<std::string> read_token(const std::string& path, std::string& token) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return "cannot read " + path;
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    if (s.size() < 16 || s.size() > 4096) return path + ": the token must be 16 to 4096 characters";
+    for (char ch : s)
+        if (ch < 0x21 || ch > 0x7e) return path + ": the token must be one line of visible ASCII characters";
+    token = std::move(s);
+    return std::nullopt;
+}
+
+bool is_loopback(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 std::optional<std::string> set_listen(Config& c, std::string_view v) {
     const auto colon = v.rfind(':');
     if (colon == std::string_view::npos || colon == 0) return "expected HOST:PORT (e.g. 127.0.0.1:4844 or [::1]:4844)";
@@ -120,20 +146,11 @@ const std::vector<Option>& options() {
     static const std::vector<Option> table = {
         {"listen", "127.0.0.1:4844", "address to listen on, HOST:PORT; port 0 picks a free port", set_listen},
         {"ports-file", "(none)", "after binding, write the bound port to this file (atomically)",
-         [](Config& c, std::string_view v) -> std::optional<std::string> {
-             c.ports_file = std::string(v);
-             return std::nullopt;
-         }},
+         string_setter(&Config::ports_file)},
         {"setup", "(embedded mainnet)", "trusted setup file (c-kzg text or consensus-specs JSON)",
-         [](Config& c, std::string_view v) -> std::optional<std::string> {
-             c.setup = std::string(v);
-             return std::nullopt;
-         }},
+         string_setter(&Config::setup)},
         {"table-cache", "(none)", "directory of the library's on-disk table cache (fast restarts)",
-         [](Config& c, std::string_view v) -> std::optional<std::string> {
-             c.table_cache = std::string(v);
-             return std::nullopt;
-         }},
+         string_setter(&Config::table_cache)},
         {"precompute", kPrecomputeDefault,
          "window bits of the FK20 tables (cell proofs, recovery): 0 (none) or 2-16",
          window_setter(&Config::precompute)},
@@ -200,10 +217,12 @@ const std::vector<Option>& options() {
         {"memory-warn-ratio", "0.9", "log a warning when tracked memory crosses this share of the budget",
          seconds_setter(&Config::memory_warn_ratio, 0.01, 1)},
         {"admin-listen", "(none)",
-         "HOST:PORT of an admin listener (keep it on loopback): PUT /admin/log-level?level=debug|info|warn|error",
+         "[HOST:]PORT of the admin listener (/admin/log-level, /debug/cpu-profile); HOST defaults to 127.0.0.1",
          [](Config& c, std::string_view v) -> std::optional<std::string> {
              Config tmp;
-             if (auto e = set_listen(tmp, v)) return e;
+             const std::string with_host =
+                 v.find(':') == std::string_view::npos ? "127.0.0.1:" + std::string(v) : std::string(v);
+             if (auto e = set_listen(tmp, with_host)) return e;
              c.admin_listen = tmp.listen;
              c.admin_host = tmp.listen_host;
              c.admin_port = tmp.listen_port;
@@ -211,6 +230,18 @@ const std::vector<Option>& options() {
          }},
         {"cpu-warn-ratio", "0.9", "log a warning (at most once a minute) when host CPU usage is above this",
          seconds_setter(&Config::cpu_warn_ratio, 0.01, 1)},
+        {"api-token-file", "(none: no authentication)",
+         "file holding the bearer token required on /v1/*, /metrics and /debug/* (not /livez, /readyz, /healthz)",
+         string_setter(&Config::api_token_file)},
+        {"admin-token-file", "(none: no authentication)", "file holding the bearer token of the admin listener",
+         string_setter(&Config::admin_token_file)},
+        {"tls-cert", "(none: plain HTTP)", "PEM certificate chain; with tls-key the API listener speaks HTTPS only",
+         string_setter(&Config::tls_cert)},
+        {"tls-key", "(none)", "PEM private key of tls-cert", string_setter(&Config::tls_key)},
+        {"upgrade-socket", "(none)",
+         "Unix socket for zero-downtime binary upgrades: a new kzgd started with the same path takes over the "
+         "listening sockets of the one serving there (docs/operations.md)",
+         string_setter(&Config::upgrade_socket)},
     };
     return table;
 }
@@ -352,6 +383,14 @@ ConfigParse parse_config(int argc, const char* const* argv, const char* const* e
                 return fail("invalid value \"" + s.value + "\" for " + s.source + ": " + *err);
         }
     }
+    if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return fail("tls-cert and tls-key go together: set both or neither");
+    if (!cfg.api_token_file.empty())
+        if (auto err = read_token(cfg.api_token_file, cfg.api_token)) return fail("api-token-file: " + *err);
+    if (!cfg.admin_token_file.empty())
+        if (auto err = read_token(cfg.admin_token_file, cfg.admin_token)) return fail("admin-token-file: " + *err);
+    if (!cfg.admin_listen.empty() && !is_loopback(cfg.admin_host) && cfg.admin_token.empty())
+        return fail("admin-listen on " + cfg.admin_listen +
+                    " is reachable from other machines: keep it on loopback or set admin-token-file");
     if (cfg.max_inflight_bytes < cfg.max_body_bytes) {
         return fail("max-inflight-bytes (" + std::to_string(cfg.max_inflight_bytes) +
                     ") must be at least max-body-bytes (" + std::to_string(cfg.max_body_bytes) + ")");

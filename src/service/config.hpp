@@ -45,6 +45,16 @@ struct Config {
     std::string admin_listen;          // HOST:PORT of the admin listener (PUT /admin/log-level); empty: none
     std::string admin_host;
     std::uint16_t admin_port = 0;
+    // Security (docs/service.md#security).
+    std::string api_token_file;    // bearer token for /v1/* (and /metrics, /debug/*); empty: no auth
+    std::string admin_token_file;  // bearer token for the admin listener; empty: no auth
+    std::string api_token;         // read from api_token_file
+    std::string admin_token;       // read from admin_token_file
+    std::string tls_cert;          // PEM certificate chain; with tls_key: the API listener speaks TLS
+    std::string tls_key;           // PEM private key
+    // Single-host binary upgrades (docs/operations.md): the Unix socket over
+    // which a new kzgd takes over this one's listening sockets.
+    std::string upgrade_socket;
     std::string config_file;
 };
 

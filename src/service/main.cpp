@@ -15,6 +15,7 @@
 #include "service/admission.hpp"
 #include "service/config.hpp"
 #include "service/cpu.hpp"
+#include "service/handover.hpp"
 #include "service/log.hpp"
 #include "service/ops_hooks.hpp"
 #include "service/routes.hpp"
@@ -68,11 +69,27 @@ int main(int argc, char** argv) {
               {"cpu_quota", state.cpu.quota},
               {"setup", state.setup_source},
               {"config_file", cfg.config_file}});
-    if (auto err = server.open()) {
-        log_line("error", "cannot start", {{"error", *err}});
-        std::cerr << "kzgd: " << *err << "\n";
+    auto fail_start = [](const std::string& err) {
+        log_line("error", "cannot start", {{"error", err}});
+        std::cerr << "kzgd: " << err << "\n";
         return 1;
+    };
+    // A kzgd already serving at --upgrade-socket: take over its listening
+    // sockets; it keeps serving until this process has passed its self-test.
+    std::optional<handover::Takeover> takeover;
+    if (!cfg.upgrade_socket.empty()) {
+        std::string err;
+        takeover = handover::request(cfg.upgrade_socket, err);
+        if (!err.empty()) return fail_start(err);
+        if (takeover) {
+            log_line("info", "taking over from the running kzgd",
+                     {{"old_pid", takeover->old_pid}, {"old_version", takeover->old_version}});
+            server.adopt(takeover->fds.api, takeover->fds.admin);
+        }
     }
+    if (auto err = server.open()) return fail_start(*err);
+    if (!takeover)
+        if (auto err = server.serve_upgrades()) return fail_start(*err);
 
     std::thread loader([&] {
         const auto t0 = std::chrono::steady_clock::now();
@@ -98,7 +115,26 @@ int main(int argc, char** argv) {
         log_line("info", "trusted setup loaded",
                  {{"setup", state.setup_source}, {"sha256", (*ctx)->setup_sha256_hex()}, {"load_ms", ms}});
         ops.on_context_loaded(**ctx);
-        log_line("info", "ready", {{"self_test_passed", ops.not_ready_reason().empty()}});
+        const bool self_test = ops.self_test_passed();
+        log_line("info", "ready", {{"self_test_passed", self_test}});
+        if (!takeover) return;
+        if (!self_test) {
+            // Never accept with wrong answers: the old process keeps serving.
+            log_line("error", "the known-answer self-test failed: not taking over",
+                     {{"old_pid", takeover->old_pid}});
+            std::cerr << "kzgd: the known-answer self-test failed; pid " << takeover->old_pid << " keeps serving\n";
+            server.fatal(1);
+            return;
+        }
+        server.start_accepting();
+        std::string err;
+        if (handover::confirm(*takeover, err)) {
+            log_line("info", "took over: the old process drains", {{"old_pid", takeover->old_pid}});
+        } else {
+            log_line("warn", "handover not acknowledged; serving anyway", {{"error", err}});
+        }
+        if (auto uerr = server.serve_upgrades())
+            log_line("error", "cannot serve upgrades", {{"upgrade_socket", cfg.upgrade_socket}, {"error", *uerr}});
     });
     ops.start();
     const int status = server.run(pool);

@@ -40,6 +40,8 @@ class KzgdOps final : public OpsHooks {
     // Once the context is published: the memory left for requests, the setup
     // info, the first self-test (readiness waits for it), the start-up time.
     void on_context_loaded(const kzg::Context& ctx);
+    // The latest known-answer self-test passed (false before the first one).
+    bool self_test_passed() const { return health_.self_test_passed(); }
 
     void on_operation(std::string_view operation, std::string_view outcome, double seconds, int valid) noexcept override;
     void on_rejected(std::string_view reason) noexcept override;

@@ -206,10 +206,42 @@ std::string Router::info_json() const {
     return s;
 }
 
+namespace {
+
+// Compares without an early exit, so the time taken does not reveal how many
+// leading characters of a guessed token were right.
+bool same_token(std::string_view given, std::string_view expected) {
+    unsigned char diff = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < expected.size(); i++)
+        diff |= static_cast<unsigned char>(expected[i] ^ (i < given.size() ? given[i] : 0));
+    return diff == 0;
+}
+
+}  // namespace
+
+std::optional<HttpResponse> Router::check_auth(const RequestHead& head, std::string_view path) const {
+    const std::string& token = head.admin ? cfg_.admin_token : cfg_.api_token;
+    if (token.empty()) return std::nullopt;
+    // Probes stay open: a kubelet or load balancer sends no token, and they reveal nothing.
+    if (!head.admin && (path == "/livez" || path == "/readyz" || path == "/healthz")) return std::nullopt;
+    std::string_view given = head.authorization;
+    const bool bearer = given.size() > 7 && (given.substr(0, 7) == "Bearer " || given.substr(0, 7) == "bearer ");
+    if (bearer && same_token(given.substr(7), token)) return std::nullopt;
+    HttpResponse r = error(401, bearer ? "the bearer token is not valid for this listener"
+                                       : "authentication required: send Authorization: Bearer <token>");
+    r.headers.emplace_back("WWW-Authenticate", bearer ? "Bearer realm=\"kzgd\", error=\"invalid_token\""
+                                                      : "Bearer realm=\"kzgd\"");
+    return r;
+}
+
 Plan Router::route(const RequestHead& head) {
     Plan plan;
     const std::string_view path = head.target.substr(0, head.target.find('?'));
     plan.route = std::string(path.substr(0, 200));
+    if (auto denied = check_auth(head, path)) {
+        plan.response = std::move(*denied);
+        return plan;
+    }
     const bool get = head.method == "GET" || head.method == "HEAD";
     auto method_not_allowed = [&](std::string_view allow) {
         plan.response = error(405, "method " + std::string(head.method.substr(0, 20)) + " is not allowed on " +

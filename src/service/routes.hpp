@@ -26,6 +26,7 @@ struct RequestHead {
     std::string_view target;
     std::string_view content_type;  // empty when absent
     std::string_view accept;        // empty when absent
+    std::string_view authorization; // empty when absent
     std::optional<std::uint64_t> content_length;
     bool chunked = false;
     bool admin = false;  // arrived on the admin listener (/admin/* routes)
@@ -114,6 +115,8 @@ class Router {
 
   private:
     std::string info_json() const;
+    // 401 unless the request carries the listener's bearer token (when one is configured).
+    std::optional<HttpResponse> check_auth(const RequestHead& head, std::string_view path) const;
 
     const Config& cfg_;
     ServiceState& state_;

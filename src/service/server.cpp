@@ -7,6 +7,8 @@
 // completion is posted back to the connection's strand.
 #include "service/server.hpp"
 
+#include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,10 +19,12 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -28,10 +32,12 @@
 #include <mutex>
 #include <random>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 
 #include "kzg/version.hpp"
 #include "ops/cpu_profiler.hpp"
+#include "service/handover.hpp"
 #include "service/log.hpp"
 
 namespace kzgd {
@@ -41,6 +47,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 namespace {
 
@@ -82,7 +90,14 @@ std::string endpoint_text(const tcp::endpoint& ep) {
 
 }  // namespace
 
-class Session;
+// What the server needs of a connection, whatever its stream.
+class SessionBase {
+  public:
+    virtual ~SessionBase() = default;
+    virtual void start() = 0;
+    virtual void reject() = 0;
+    virtual void drain() = 0;
+};
 
 struct Server::Impl {
     Impl(const Config& c, ServiceState& s, Router& r)
@@ -99,8 +114,8 @@ struct Server::Impl {
           drain_timer(control),
           retry_timer(control) {}
 
-    void add(const std::shared_ptr<Session>& s);
-    void remove(Session* s);
+    void add(const std::shared_ptr<SessionBase>& s);
+    void remove(SessionBase* s);
     void do_accept();
     void start_session(tcp::socket socket);
     void do_admin_accept();
@@ -109,6 +124,10 @@ struct Server::Impl {
     void begin_drain();
     void check_drained();
     void stop_now();
+    void on_handed_over(long new_pid);
+    std::optional<std::string> listen_on(tcp::acceptor& a, const tcp::endpoint& ep, const std::string& what);
+    std::optional<std::string> adopt_listener(tcp::acceptor& a, int fd, const std::string& what);
+    std::optional<std::string> load_tls();
 
     const Config& cfg;
     ServiceState& state;
@@ -116,12 +135,25 @@ struct Server::Impl {
 
     // Declared before the io_context: sessions destroyed with it unregister here.
     std::mutex sessions_mutex;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    std::unordered_map<SessionBase*, std::weak_ptr<SessionBase>> sessions;
     std::atomic<std::size_t> connections{0};
     std::atomic<bool> closing{false};  // keep-alive connections end after their current request
     std::atomic<bool> stopped{false};
     std::atomic<int> exit_status{0};
     bool drain_started = false;  // control strand only
+    // Single-host upgrades (handover.hpp): listeners taken over from the old
+    // process (accepting waits for start_accepting()), and our own upgrade socket.
+    handover::Listeners adopted;
+    bool accept_deferred = false;
+    std::mutex upgrade_mutex;  // serve_upgrades() runs on the loader thread
+    std::unique_ptr<handover::Listener> upgrade;
+    bool upgrades_stopped = false;
+    void stop_upgrades() {
+        std::lock_guard<std::mutex> lock(upgrade_mutex);
+        upgrades_stopped = true;
+        if (upgrade) upgrade->stop();
+    }
+    std::optional<asio::ssl::context> tls;  // --tls-cert/--tls-key: the API listener speaks TLS
 
     asio::io_context ioc;
     asio::strand<asio::io_context::executor_type> control;
@@ -134,10 +166,15 @@ struct Server::Impl {
     asio::steady_timer retry_timer;
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
   public:
-    Session(tcp::socket&& socket, Server::Impl& srv, bool admin = false)
-        : stream_(std::move(socket)), srv_(srv), admin_(admin) {}
+    // args: what the stream is made from (the socket; and the TLS context).
+    template <class... Args>
+    Session(Server::Impl& srv, bool admin, Args&&... args)
+        : stream_(std::forward<Args>(args)...), srv_(srv), admin_(admin) {}
     ~Session() {
         if (profiling_) ops::CpuProfiler::stop();  // the server stopped during a capture
         srv_.remove(this);
@@ -145,26 +182,23 @@ class Session : public std::enable_shared_from_this<Session> {
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
-    void start() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->wait_request(); });
+    void start() override {
+        asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+            self->handshake([self] { self->wait_request(); });
+        });
     }
 
-    // Over max-connections: a 503 without reading the request, then close.
-    void reject() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
-            self->begin_request();
-            self->srv_.router.observe_rejected("connections");
-            HttpResponse r = self->srv_.router.unavailable("too many connections (max-connections " +
-                                                           std::to_string(self->srv_.cfg.max_connections) + ")");
-            r.close = true;
-            self->send(std::move(r));
+    // Over max-connections: answered 503 (after the TLS handshake, if any), then closed.
+    void reject() override {
+        asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+            self->handshake([self] { self->send_rejection(); });
         });
     }
 
     // The server started draining: an idle keep-alive connection closes now; a
     // new one that has not sent anything yet gets kDrainGrace to do so.
-    void drain() {
-        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    void drain() override {
+        asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
             if (!self->idle_) return;
             if (self->served_ > 0) return self->close_now();
             self->grace_.emplace(self->stream_.get_executor());
@@ -176,6 +210,36 @@ class Session : public std::enable_shared_from_this<Session> {
     }
 
   private:
+    beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+    // TLS: the handshake, under the read deadline, before anything else. Plain: nothing.
+    template <class Next>
+    void handshake(Next next) {
+        if constexpr (kTls) {
+            lowest().expires_after(seconds(cfg().read_timeout));
+            stream_.async_handshake(asio::ssl::stream_base::server,
+                                    [self = this->shared_from_this(), next](beast::error_code ec) {
+                                        if (ec) {
+                                            log_line("debug", "TLS handshake failed", {{"error", ec.message()}});
+                                            return self->close_now();
+                                        }
+                                        next();
+                                    });
+        } else {
+            next();
+        }
+    }
+
+    // Over max-connections: a 503 without reading the request, then close.
+    void send_rejection() {
+        begin_request();
+        srv_.router.observe_rejected("connections");
+        HttpResponse r = srv_.router.unavailable("too many connections (max-connections " +
+                                                 std::to_string(srv_.cfg.max_connections) + ")");
+        r.close = true;
+        send(std::move(r));
+    }
+
     const Config& cfg() const { return srv_.cfg; }
 
     void wait_request() {
@@ -189,9 +253,9 @@ class Session : public std::enable_shared_from_this<Session> {
         // A large body grew the buffer: give the memory back while idle.
         if (buffer_.capacity() > 4 * kFirstReadBytes) buffer_.shrink_to_fit();
         const auto idle = seconds(cfg().idle_timeout);
-        stream_.expires_after(closing ? std::min<Clock::duration>(idle, kDrainGrace) : idle);
+        lowest().expires_after(closing ? std::min<Clock::duration>(idle, kDrainGrace) : idle);
         stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                                beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+                                beast::bind_front_handler(&Session::on_first_bytes, this->shared_from_this()));
     }
 
     void on_first_bytes(beast::error_code ec, std::size_t n) {
@@ -223,9 +287,9 @@ class Session : public std::enable_shared_from_this<Session> {
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(cfg().max_header_bytes));
         parser_->body_limit(boost::none);  // checked against the route first (413 before reading)
-        stream_.expires_at(deadline_);
+        lowest().expires_at(deadline_);
         http::async_read_header(stream_, buffer_, *parser_,
-                                beast::bind_front_handler(&Session::on_header, shared_from_this()));
+                                beast::bind_front_handler(&Session::on_header, this->shared_from_this()));
     }
 
     void on_header(beast::error_code ec, std::size_t) {
@@ -242,6 +306,7 @@ class Session : public std::enable_shared_from_this<Session> {
         head.target = req.target();
         head.content_type = req[http::field::content_type];
         head.accept = req[http::field::accept];
+        head.authorization = req[http::field::authorization];
         if (auto n = parser_->content_length()) head.content_length = *n;
         head.chunked = parser_->chunked();
         head.admin = admin_;
@@ -260,8 +325,8 @@ class Session : public std::enable_shared_from_this<Session> {
         parser_->body_limit(cfg().max_body_bytes);
         if (beast::iequals(req[http::field::expect], "100-continue")) {
             auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
-            stream_.expires_at(deadline_);
-            http::async_write(stream_, *cont, [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+            lowest().expires_at(deadline_);
+            http::async_write(stream_, *cont, [self = this->shared_from_this(), cont](beast::error_code wec, std::size_t) {
                 if (wec) return self->close_now();
                 self->read_body();
             });
@@ -274,10 +339,10 @@ class Session : public std::enable_shared_from_this<Session> {
     // connection's strand ends it, so no thread waits for the window.
     void run_cpu_profile(int window_s) {
         profiling_ = true;
-        stream_.expires_never();
+        lowest().expires_never();
         profile_timer_.emplace(stream_.get_executor());
         profile_timer_->expires_after(std::chrono::seconds(window_s));
-        profile_timer_->async_wait([self = shared_from_this()](beast::error_code) {
+        profile_timer_->async_wait([self = this->shared_from_this()](beast::error_code) {
             ops::CpuProfiler::Result r = ops::CpuProfiler::stop();
             self->profiling_ = false;
             log_line("info", "cpu profile captured",
@@ -294,8 +359,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void read_body() {
         if (parser_->is_done()) return on_body({}, 0);
-        stream_.expires_at(deadline_);
-        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+        lowest().expires_at(deadline_);
+        http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, this->shared_from_this()));
     }
 
     void on_body(beast::error_code ec, std::size_t) {
@@ -307,10 +372,10 @@ class Session : public std::enable_shared_from_this<Session> {
             return send(std::move(r));
         }
         if (ec) return on_read_error(ec);
-        stream_.expires_never();  // the request is complete; crypto time is not the client's
+        lowest().expires_never();  // the request is complete; crypto time is not the client's
         std::string body = std::move(parser_->get().body());
         parser_.reset();
-        srv_.router.handle(plan_, std::move(body), [self = shared_from_this()](HttpResponse r) {
+        srv_.router.handle(plan_, std::move(body), [self = this->shared_from_this()](HttpResponse r) {
             asio::post(self->stream_.get_executor(),
                        [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
         });
@@ -362,9 +427,9 @@ class Session : public std::enable_shared_from_this<Session> {
             res->content_length(n);
         }
         res_ = res;
-        stream_.expires_after(seconds(cfg().write_timeout));
+        lowest().expires_after(seconds(cfg().write_timeout));
         http::async_write(stream_, *res_,
-                          beast::bind_front_handler(&Session::on_write, shared_from_this(), keep));
+                          beast::bind_front_handler(&Session::on_write, this->shared_from_this(), keep));
     }
 
     void on_write(bool keep, beast::error_code ec, std::size_t) {
@@ -395,15 +460,21 @@ class Session : public std::enable_shared_from_this<Session> {
     // Half-close, then discard what the client still sends (bounded), so the
     // response is not lost to a reset.
     void linger_close() {
+        if constexpr (kTls) {
+            // close_notify, then close; a client that never answers it gets kLinger.
+            lowest().expires_after(kLinger);
+            stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->close_now(); });
+            return;
+        }
         beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+        lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
         if (ec) return close_now();
-        stream_.expires_after(kLinger);
+        lowest().expires_after(kLinger);
         discard();
     }
 
     void discard() {
-        stream_.async_read_some(asio::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        stream_.async_read_some(asio::buffer(scratch_), [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
             if (ec) return self->close_now();
             self->discard();
         });
@@ -412,11 +483,11 @@ class Session : public std::enable_shared_from_this<Session> {
     void close_now() {
         if (grace_) grace_->cancel();
         beast::error_code ec;
-        stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-        stream_.socket().close(ec);
+        lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+        lowest().socket().close(ec);
     }
 
-    beast::tcp_stream stream_;
+    Stream stream_;
     Server::Impl& srv_;
     const bool admin_;
     beast::flat_buffer buffer_;
@@ -445,13 +516,13 @@ class Session : public std::enable_shared_from_this<Session> {
     Plan plan_;
 };
 
-void Server::Impl::add(const std::shared_ptr<Session>& s) {
+void Server::Impl::add(const std::shared_ptr<SessionBase>& s) {
     std::lock_guard<std::mutex> lock(sessions_mutex);
     sessions.emplace(s.get(), s);
     connections.fetch_add(1);
 }
 
-void Server::Impl::remove(Session* s) {
+void Server::Impl::remove(SessionBase* s) {
     std::size_t left = 0;
     {
         std::lock_guard<std::mutex> lock(sessions_mutex);
@@ -481,7 +552,7 @@ void Server::Impl::do_accept() {
 void Server::Impl::do_admin_accept() {
     admin_acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
         if (!ec) {
-            auto s = std::make_shared<Session>(std::move(socket), *this, true);
+            auto s = std::make_shared<Session<PlainStream>>(*this, true, std::move(socket));
             add(s);
             s->start();
         }
@@ -502,7 +573,9 @@ void Server::Impl::start_session(tcp::socket socket) {
         socket.close(ec);
         return;
     }
-    auto s = std::make_shared<Session>(std::move(socket), *this);
+    std::shared_ptr<SessionBase> s;
+    if (tls) s = std::make_shared<Session<TlsStream>>(*this, false, std::move(socket), *tls);
+    else s = std::make_shared<Session<PlainStream>>(*this, false, std::move(socket));
     add(s);
     if (n >= cfg.max_connections) s->reject();
     else s->start();
@@ -554,9 +627,10 @@ void Server::Impl::begin_drain() {
         if (ec) break;
         start_session(std::move(s));
     }
+    stop_upgrades();  // its duplicates of the listeners too: nothing keeps a dead queue open
     acceptor.close(ec);
     admin_acceptor.close(ec);
-    std::vector<std::shared_ptr<Session>> live;
+    std::vector<std::shared_ptr<SessionBase>> live;
     {
         std::lock_guard<std::mutex> lock(sessions_mutex);
         for (auto& [p, w] : sessions)
@@ -592,7 +666,64 @@ void Server::Impl::stop_now() {
     retry_timer.cancel();
     acceptor.close(ec);
     admin_acceptor.close(ec);
+    stop_upgrades();
     ioc.stop();
+}
+
+// The new process accepts on our listening sockets now: drain at once (no
+// shutdown delay: nothing needs to notice, the socket never stopped accepting).
+void Server::Impl::on_handed_over(long new_pid) {
+    if (drain_started) return;
+    drain_started = true;
+    state.set_draining();
+    log_line("info", "handed over to a new process: draining", {{"new_pid", new_pid}, {"connections", connections.load()}});
+    signals.async_wait([this](const beast::error_code& e, int s) { on_signal(e, s); });
+    begin_drain();
+}
+
+std::optional<std::string> Server::Impl::listen_on(tcp::acceptor& a, const tcp::endpoint& ep, const std::string& what) {
+    beast::error_code ec;
+    a.open(ep.protocol(), ec);
+    if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a.bind(ep, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return "cannot listen on " + what + ": " + ec.message();
+    return std::nullopt;
+}
+
+std::optional<std::string> Server::Impl::adopt_listener(tcp::acceptor& a, int fd, const std::string& what) {
+    sockaddr_storage addr{};
+    socklen_t len = sizeof(addr);
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0 ||
+        (addr.ss_family != AF_INET && addr.ss_family != AF_INET6)) {
+        ::close(fd);
+        return "the " + what + " socket handed over is not a TCP listener";
+    }
+    beast::error_code ec;
+    a.assign(addr.ss_family == AF_INET6 ? tcp::v6() : tcp::v4(), fd, ec);
+    if (ec) {
+        ::close(fd);
+        return "cannot use the " + what + " socket handed over: " + ec.message();
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> Server::Impl::load_tls() {
+    if (cfg.tls_cert.empty()) return std::nullopt;
+    tls.emplace(asio::ssl::context::tls_server);
+    beast::error_code ec;
+    // TLS 1.2 and 1.3 only; the library's default cipher list otherwise.
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use,
+                     ec);
+    if (!ec) tls->use_certificate_chain_file(cfg.tls_cert, ec);
+    if (ec) return "cannot load tls-cert " + cfg.tls_cert + ": " + ec.message();
+    tls->use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
+    if (ec) return "cannot load tls-key " + cfg.tls_key + ": " + ec.message();
+    if (SSL_CTX_check_private_key(tls->native_handle()) != 1)
+        return "tls-key " + cfg.tls_key + " does not match the certificate in " + cfg.tls_cert;
+    return std::nullopt;
 }
 
 Server::Server(const Config& cfg, ServiceState& state, Router& router)
@@ -600,25 +731,31 @@ Server::Server(const Config& cfg, ServiceState& state, Router& router)
 
 Server::~Server() = default;
 
+void Server::adopt(int api_fd, int admin_fd) {
+    impl_->adopted = handover::Listeners{api_fd, admin_fd};
+    impl_->accept_deferred = true;
+}
+
 std::optional<std::string> Server::open() {
     Impl& m = *impl_;
+    if (auto err = m.load_tls()) return err;
     beast::error_code ec;
-    tcp::endpoint ep;
-    const auto addr = asio::ip::make_address(m.cfg.listen_host, ec);
-    if (!ec) {
-        ep = tcp::endpoint(addr, m.cfg.listen_port);
+    if (m.adopted.api >= 0) {
+        if (auto err = m.adopt_listener(m.acceptor, m.adopted.api, "API")) return err;
     } else {
-        tcp::resolver resolver(m.ioc);
-        auto results = resolver.resolve(m.cfg.listen_host, std::to_string(m.cfg.listen_port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
-        if (ec || results.empty()) return "cannot resolve " + m.cfg.listen_host + ": " + ec.message();
-        ep = *results.begin();
+        tcp::endpoint ep;
+        const auto addr = asio::ip::make_address(m.cfg.listen_host, ec);
+        if (!ec) {
+            ep = tcp::endpoint(addr, m.cfg.listen_port);
+        } else {
+            tcp::resolver resolver(m.ioc);
+            auto results = resolver.resolve(m.cfg.listen_host, std::to_string(m.cfg.listen_port),
+                                            tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+            if (ec || results.empty()) return "cannot resolve " + m.cfg.listen_host + ": " + ec.message();
+            ep = *results.begin();
+        }
+        if (auto err = m.listen_on(m.acceptor, ep, m.cfg.listen)) return err;
     }
-    m.acceptor.open(ep.protocol(), ec);
-    if (!ec) m.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) m.acceptor.bind(ep, ec);
-    if (!ec) m.acceptor.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) return "cannot listen on " + m.cfg.listen + ": " + ec.message();
     const tcp::endpoint bound = m.acceptor.local_endpoint(ec);
     if (ec) return "cannot read the bound address: " + ec.message();
     if (!m.cfg.ports_file.empty()) {
@@ -634,28 +771,65 @@ std::optional<std::string> Server::open() {
             return "cannot write the ports file " + m.cfg.ports_file;
         }
     }
-    log_line("info", "listening", {{"address", endpoint_text(bound)}, {"port", bound.port()}});
-    if (!m.cfg.admin_listen.empty()) {
+    log_line("info", m.adopted.api >= 0 ? "listening (socket taken over)" : "listening",
+             {{"address", endpoint_text(bound)}, {"port", bound.port()}, {"tls", m.tls.has_value()}});
+    if (m.adopted.admin >= 0) {
+        if (auto err = m.adopt_listener(m.admin_acceptor, m.adopted.admin, "admin")) return err;
+    } else if (!m.cfg.admin_listen.empty() && m.adopted.api < 0) {
         const auto admin_addr = asio::ip::make_address(m.cfg.admin_host, ec);
         if (ec) return "admin-listen must be an IP address: " + m.cfg.admin_listen;
-        const tcp::endpoint aep(admin_addr, m.cfg.admin_port);
-        m.admin_acceptor.open(aep.protocol(), ec);
-        if (!ec) m.admin_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-        if (!ec) m.admin_acceptor.bind(aep, ec);
-        if (!ec) m.admin_acceptor.listen(asio::socket_base::max_listen_connections, ec);
-        if (ec) return "cannot listen on " + m.cfg.admin_listen + " (admin-listen): " + ec.message();
+        if (auto err = m.listen_on(m.admin_acceptor, tcp::endpoint(admin_addr, m.cfg.admin_port),
+                                   m.cfg.admin_listen + " (admin-listen)"))
+            return err;
+    }
+    if (m.admin_acceptor.is_open()) {
         const tcp::endpoint abound = m.admin_acceptor.local_endpoint(ec);
         log_line("info", "admin listening", {{"address", endpoint_text(abound)}, {"port", abound.port()}});
     }
     return std::nullopt;
 }
 
+std::optional<std::string> Server::serve_upgrades() {
+    Impl& m = *impl_;
+    if (m.cfg.upgrade_socket.empty()) return std::nullopt;
+    // The listener hands over duplicates, so that closing our acceptors never
+    // races with a handover in progress.
+    handover::Listeners dups{::fcntl(m.acceptor.native_handle(), F_DUPFD_CLOEXEC, 0),
+                             m.admin_acceptor.is_open() ? ::fcntl(m.admin_acceptor.native_handle(), F_DUPFD_CLOEXEC, 0) : -1};
+    if (dups.api < 0) return "cannot duplicate the listening socket";
+    handover::Listener::Hooks hooks;
+    hooks.draining = [&m] { return m.closing.load() || m.state.draining(); };
+    hooks.handed_over = [&m](long pid) { asio::post(m.control, [&m, pid] { m.on_handed_over(pid); }); };
+    auto listener = std::make_unique<handover::Listener>(m.cfg.upgrade_socket, dups, std::move(hooks));
+    {
+        std::lock_guard<std::mutex> lock(m.upgrade_mutex);
+        if (m.upgrades_stopped) return std::nullopt;
+    }
+    if (auto err = listener->start()) return err;
+    std::lock_guard<std::mutex> lock(m.upgrade_mutex);
+    if (m.upgrades_stopped) return std::nullopt;  // draining already: no handovers
+    m.upgrade = std::move(listener);
+    return std::nullopt;
+}
+
+void Server::start_accepting() {
+    Impl& m = *impl_;
+    asio::post(m.control, [&m] {
+        if (!m.accept_deferred || m.closing.load()) return;
+        m.accept_deferred = false;
+        m.do_accept();
+        if (m.admin_acceptor.is_open()) m.do_admin_accept();
+    });
+}
+
 int Server::run(WorkerPool& pool) {
     Impl& m = *impl_;
     m.signals.async_wait([&m](const beast::error_code& ec, int signo) { m.on_signal(ec, signo); });
     m.level_signals.async_wait([&m](const beast::error_code& ec, int signo) { m.on_level_signal(ec, signo); });
-    asio::dispatch(m.control, [&m] { m.do_accept(); });
-    if (m.admin_acceptor.is_open()) asio::dispatch(m.control, [&m] { m.do_admin_accept(); });
+    if (!m.accept_deferred) {  // after a takeover: from start_accepting(), once the self-test passed
+        asio::dispatch(m.control, [&m] { m.do_accept(); });
+        if (m.admin_acceptor.is_open()) asio::dispatch(m.control, [&m] { m.do_admin_accept(); });
+    }
     auto run_loop = [&m] {
         for (;;) {
             try {

@@ -21,8 +21,15 @@ class Server {
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;
 
-    // Binds and listens, writes the ports file, logs the address. An error message on failure.
+    // Use listening sockets taken over from a running kzgd (handover.hpp)
+    // instead of binding; accepting waits for start_accepting(). Before open().
+    void adopt(int api_fd, int admin_fd);
+    // Binds and listens (or adopts), writes the ports file, logs the address. An error message on failure.
     std::optional<std::string> open();
+    // After adopt(): accept from now on (the new process passed its self-test).
+    void start_accepting();
+    // Serves handovers to a newer kzgd at --upgrade-socket (nothing when unset). Any thread.
+    std::optional<std::string> serve_upgrades();
     // Serves until drained (SIGTERM/SIGINT) or fatal(); stops the pool; returns the exit status.
     int run(WorkerPool& pool);
     // From any thread: stop at once and make run() return `status`.
