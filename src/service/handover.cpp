@@ -214,18 +214,22 @@ Listener::~Listener() {
     close_fd(fds_.admin);
 }
 
-std::optional<std::string> Listener::start() {
+std::optional<std::string> Listener::start(bool take_path) {
     std::string error;
     auto addr = unix_address(path_, error);
     if (!addr) return error;
-    // A leftover file from a crashed process is replaced; a live one is not
-    // ours to take (the caller tried a handover first).
-    const int probe = connect_to(path_, error, true);
-    if (probe >= 0) {
-        ::close(probe);
-        return "another kzgd already serves upgrades at " + path_;
+    if (take_path) {
+        ::unlink(path_.c_str());
+    } else {
+        // A leftover file from a crashed process is replaced; a live one is not
+        // ours to take (the caller tried a handover first).
+        const int probe = connect_to(path_, error, true);
+        if (probe >= 0) {
+            ::close(probe);
+            return "another kzgd already serves upgrades at " + path_;
+        }
+        if (!error.empty()) return error;
     }
-    if (!error.empty()) return error;
     sock_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (sock_ < 0) return errno_text("socket");
     // Whoever connects can take the listening sockets: owner only.
@@ -324,6 +328,9 @@ void Listener::handle(int conn) {
     }
     const long pid = std::atol(field(line, "pid").c_str());
     handed_over_ = true;
+    // Stop listening before "OK": the path is the new process's from then on
+    // (the file is left for it to replace).
+    close_fd(sock_);
     if (hooks_.handed_over) hooks_.handed_over(pid);
     write_all(conn, "OK\n");
 }

@@ -72,7 +72,9 @@ class Listener {
     Listener& operator=(const Listener&) = delete;
 
     // Binds the socket (replacing a stale file) and starts the thread.
-    std::optional<std::string> start();
+    // take_path: the old process acknowledged our takeover, so the path is
+    // ours even if its listener has not gone yet.
+    std::optional<std::string> start(bool take_path = false);
     // Stops the thread and closes the duplicates (a handover in progress is
     // abandoned). Removes the socket file unless it was handed over.
     void stop();

@@ -128,12 +128,13 @@ int main(int argc, char** argv) {
         }
         server.start_accepting();
         std::string err;
-        if (handover::confirm(*takeover, err)) {
+        const bool acknowledged = handover::confirm(*takeover, err);
+        if (acknowledged) {
             log_line("info", "took over: the old process drains", {{"old_pid", takeover->old_pid}});
         } else {
             log_line("warn", "handover not acknowledged; serving anyway", {{"error", err}});
         }
-        if (auto uerr = server.serve_upgrades())
+        if (auto uerr = server.serve_upgrades(acknowledged))
             log_line("error", "cannot serve upgrades", {{"upgrade_socket", cfg.upgrade_socket}, {"error", *uerr}});
     });
     ops.start();

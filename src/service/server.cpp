@@ -789,7 +789,7 @@ std::optional<std::string> Server::open() {
     return std::nullopt;
 }
 
-std::optional<std::string> Server::serve_upgrades() {
+std::optional<std::string> Server::serve_upgrades(bool take_path) {
     Impl& m = *impl_;
     if (m.cfg.upgrade_socket.empty()) return std::nullopt;
     // The listener hands over duplicates, so that closing our acceptors never
@@ -805,7 +805,7 @@ std::optional<std::string> Server::serve_upgrades() {
         std::lock_guard<std::mutex> lock(m.upgrade_mutex);
         if (m.upgrades_stopped) return std::nullopt;
     }
-    if (auto err = listener->start()) return err;
+    if (auto err = listener->start(take_path)) return err;
     std::lock_guard<std::mutex> lock(m.upgrade_mutex);
     if (m.upgrades_stopped) return std::nullopt;  // draining already: no handovers
     m.upgrade = std::move(listener);

@@ -29,7 +29,8 @@ class Server {
     // After adopt(): accept from now on (the new process passed its self-test).
     void start_accepting();
     // Serves handovers to a newer kzgd at --upgrade-socket (nothing when unset). Any thread.
-    std::optional<std::string> serve_upgrades();
+    // take_path: after an acknowledged takeover (the old process's socket file is ours).
+    std::optional<std::string> serve_upgrades(bool take_path = false);
     // Serves until drained (SIGTERM/SIGINT) or fatal(); stops the pool; returns the exit status.
     int run(WorkerPool& pool);
     // From any thread: stop at once and make run() return `status`.

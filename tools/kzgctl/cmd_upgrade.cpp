@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -34,7 +35,15 @@ struct UpgradeArgs {
     std::vector<std::string> command;  // the new kzgd and its arguments
 };
 
-bool alive(long pid) { return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM); }
+// Running, as opposed to gone or a zombie its parent has not reaped yet.
+bool alive(long pid) {
+    if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno != EPERM)) return false;
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string text;
+    std::getline(stat, text);
+    const auto paren = text.rfind(')');  // the command name may hold spaces and parentheses
+    return paren == std::string::npos || paren + 2 >= text.size() || text[paren + 2] != 'Z';
+}
 
 // The new kzgd in its own session, so that it outlives this command and a
 // terminal's hangup; stdin from /dev/null, stdout and stderr appended to `log`.
@@ -115,6 +124,13 @@ int run_upgrade(const UpgradeArgs& a) {
             break;
         }
         if (Clock::now() >= deadline) {
+            if (!alive(old->pid)) {
+                // The old process handed over and exited: the new one is all
+                // there is. Leave it running; say what is wrong.
+                std::cerr << "kzgctl: warning: pid " << old->pid << " has exited and pid " << pid
+                          << " serves, but it does not answer on " << a.socket << " (log: " << a.log << ")\n";
+                return kExitFalse;
+            }
             // It never took over: stop it; a process that has not accepted has nothing to drain.
             ::kill(pid, SIGTERM);
             for (int i = 0; i < 50 && ::waitpid(pid, &wstatus, WNOHANG) == 0; i++) std::this_thread::sleep_for(kPoll);
