@@ -36,6 +36,7 @@ void register_vectors(CLI::App& app, Env& env);
 void register_setup(CLI::App& app, Env& env);
 void register_bench(CLI::App& app, Env& env);
 void register_ops(CLI::App& app, Env& env);  // health, profile, doctor
+void register_rollout(CLI::App& app, Env& env);  // a Kubernetes rollout through kubectl
 void register_upgrade(CLI::App& app, Env& env);  // a single-host binary upgrade (socket handover)
 
 // Prints a verification result ("true"/"false") and returns its exit status.

@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
     register_setup(app, env);
     register_bench(app, env);
     register_ops(app, env);
+    register_rollout(app, env);
     register_upgrade(app, env);
 
     try {
