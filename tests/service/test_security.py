@@ -102,6 +102,18 @@ class Tokens(unittest.TestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(json.loads(body)["commitment"], INFINITY)
 
+    def test_kzgctl_sends_the_token(self):
+        kzgctl = os.environ.get("KZGCTL")
+        if not kzgctl or not os.access(kzgctl, os.X_OK):
+            raise RuntimeError(f"KZGCTL must name the kzgctl binary (got {kzgctl!r})")
+        url = f"http://127.0.0.1:{self.k.port}"
+        p = subprocess.run([kzgctl, "profile", url], capture_output=True, text=True, timeout=60)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertIn("401", p.stdout + p.stderr)
+        token = os.path.join(self.tmp.name, "api.token")
+        p = subprocess.run([kzgctl, "--token-file", token, "profile", url], capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+
     def test_admin_listener_has_its_own_token(self):
         port = self.admin_port()
 

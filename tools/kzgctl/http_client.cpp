@@ -75,6 +75,15 @@ int wait_fd(int fd, short events, Clock::time_point deadline) {
 
 }  // namespace
 
+namespace {
+std::string& bearer_token() {
+    static std::string token;
+    return token;
+}
+}  // namespace
+
+void set_bearer_token(std::string token) { bearer_token() = std::move(token); }
+
 std::optional<HttpReply> http_request(const Url& url, const std::string& method, const std::string& path,
                                       const std::string& body, const std::string& content_type, double timeout_s,
                                       std::string* error) {
@@ -123,6 +132,7 @@ std::optional<HttpReply> http_request(const Url& url, const std::string& method,
     std::string req = method + " " + url.path + path + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(url.port) +
                       "\r\nConnection: close\r\nUser-Agent: kzgctl\r\n";
     if (!content_type.empty()) req += "Content-Type: " + content_type + "\r\nAccept: " + content_type + "\r\n";
+    if (!bearer_token().empty()) req += "Authorization: Bearer " + bearer_token() + "\r\n";
     if (!body.empty() || method == "POST" || method == "PUT") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     req += "\r\n";
     req += body;

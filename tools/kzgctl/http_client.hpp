@@ -21,6 +21,10 @@ struct HttpReply {
     std::map<std::string, std::string> headers;  // lower-case names
     std::string body;
 };
+// Sent as "Authorization: Bearer <token>" on every request from now on
+// (kzgctl's global --token-file, for a kzgd with api-token-file/admin-token-file).
+void set_bearer_token(std::string token);
+
 // nullopt and *error on connection or protocol failure.
 std::optional<HttpReply> http_request(const Url& url, const std::string& method, const std::string& path,
                                       const std::string& body, const std::string& content_type, double timeout_s,

@@ -1,9 +1,11 @@
 // kzgctl: KZG commitments, proofs and verification on files, the conformance
 // runner, and (later) operations commands for kzgd.
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "command.hpp"
+#include "http_client.hpp"
 #include "inputs.hpp"
 #include "kzg/version.hpp"
 
@@ -55,6 +57,11 @@ int main(int argc, char** argv) {
 
     app.add_option("--table-cache", env.table_cache,
                    "directory of the precomputed-table cache (verified before use, written atomically)");
+    std::string token_file;
+    app.add_option("--token-file", token_file,
+                   "file holding the bearer token that kzgd's api-token-file or admin-token-file requires "
+                   "(commands that talk to kzgd: health, doctor, profile, cpu-profile, rollout)")
+        ->check(CLI::ExistingFile);
 
     register_eip4844(app, env);
     register_eip7594(app, env);
@@ -70,6 +77,17 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         const int rc = app.exit(e);
         return rc == 0 ? 0 : kExitInput;
+    }
+    if (!token_file.empty()) {
+        std::ifstream in(token_file);
+        std::string token;
+        std::getline(in, token);
+        while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+        if (token.empty()) {
+            std::cerr << "kzgctl: --token-file " << token_file << " holds no token\n";
+            return kExitInput;
+        }
+        set_bearer_token(std::move(token));
     }
     try {
         return env.action ? env.action() : kExitInput;
