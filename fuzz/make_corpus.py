@@ -8,9 +8,13 @@ input encoding of fuzz/fuzz_common.hpp (the vectors' inputs as raw typed
 fields: tag 0 and the bytes). Cases whose inputs cannot be represented in
 the typed API (a 47-byte commitment, a 131071-byte blob) are left out: the
 typed API cannot receive them. Lists are cut to what each target reads.
+The kzgd codec targets (fuzz_service_*) get the inputs as a client sends
+them instead (JSON body, SSZ body; see fuzz/service_oracle.hpp for the
+framing), invalid ones included, plus hand-written hostile requests.
 Generated corpora belong in a build directory; never commit them.
 """
 import argparse
+import json
 import os
 import pathlib
 import struct
@@ -33,6 +37,27 @@ FUNCTIONS = [  # kzg::conformance::known_functions(), in its order
 DIFF = {"blob_to_kzg_commitment": 0, "compute_kzg_proof": 1, "compute_blob_kzg_proof": 2, "verify_kzg_proof": 3,
         "verify_blob_kzg_proof": 4, "verify_blob_kzg_proof_batch": 5, "compute_cells": 6,
         "compute_cells_and_kzg_proofs": 7, "recover_cells_and_kzg_proofs": 8, "verify_cell_kzg_proof_batch": 10}
+
+
+# kzgd's /v1 functions in kzgd::functions() order (byte 0 of the service
+# request targets) and their request fields in SSZ container order.
+SERVICE = {
+    "blob_to_kzg_commitment": ["blob"],
+    "compute_kzg_proof": ["blob", "z"],
+    "compute_blob_kzg_proof": ["blob", "commitment"],
+    "verify_kzg_proof": ["commitment", "z", "y", "proof"],
+    "verify_blob_kzg_proof": ["blob", "commitment", "proof"],
+    "verify_blob_kzg_proof_batch": ["blobs", "commitments", "proofs"],
+    "compute_cells": ["blob"],
+    "compute_cells_and_kzg_proofs": ["blob"],
+    "recover_cells_and_kzg_proofs": ["cell_indices", "cells"],
+    "verify_cell_kzg_proof_batch": ["commitments", "cell_indices", "cells", "proofs"],
+}
+SERVICE_INDEX = {name: i for i, name in enumerate(SERVICE)}
+SERVICE_SIZES = {"blob": 131072, "z": 32, "y": 32, "commitment": 48, "proof": 48, "blobs": 131072,
+                 "commitments": 48, "proofs": 48, "cells": 2048, "cell_indices": 8}
+SERVICE_LISTS = {"blobs", "commitments", "proofs", "cells", "cell_indices"}
+SERVICE_MAX_LEN = 300000  # fuzz/run.sh -max_len of the service request targets
 
 
 class Unrepresentable(Exception):
@@ -185,6 +210,109 @@ def seeds_for(function, inp):
     return out
 
 
+def service_ssz(function, inp):
+    """The SSZ request body of kzgd for a vector's input (docs/service.md)."""
+    fixed, tail = b"", b""
+    fields = SERVICE[function]
+    fixed_size = sum(4 if f in SERVICE_LISTS else SERVICE_SIZES[f] for f in fields)
+    for f in fields:
+        if f in SERVICE_LISTS:
+            fixed += (fixed_size + len(tail)).to_bytes(4, "little")
+            if f == "cell_indices":
+                for v in seq(inp[f]):
+                    if not isinstance(v, int) or not 0 <= v < 2**64:
+                        raise Unrepresentable(v)
+                    tail += v.to_bytes(8, "little")
+            else:
+                tail += b"".join(raw(v, SERVICE_SIZES[f]) for v in seq(inp[f]))
+        else:
+            fixed += raw(inp[f], SERVICE_SIZES[f])
+    return fixed + tail
+
+
+def service_seeds(function, inp):
+    """(target, bytes) pairs of the kzgd codec targets for one case's input:
+    the JSON request as a client would send it, and its SSZ encoding."""
+    if function not in SERVICE:
+        return []
+    out = []
+    head = bytes([SERVICE_INDEX[function], 0])
+    # With small lists, also under the smallest limits that still fit them
+    # (byte 1: 0x80 | max_cells << 2 | max_batch_blobs), so that the limit
+    # checks are one mutation away.
+    sizes = [len(inp[f]) for f in SERVICE[function] if f in SERVICE_LISTS and isinstance(inp.get(f), list)]
+    if sizes and max(sizes) <= 3:
+        n = max(sizes)
+        heads = [head, bytes([SERVICE_INDEX[function], 0x80 | n << 2 | n])]
+    else:
+        heads = [head]
+    for target, encode in (("fuzz_service_json_request", lambda: json.dumps({f: inp[f] for f in SERVICE[function]})),
+                           ("fuzz_service_ssz_request", lambda: service_ssz(function, inp))):
+        try:
+            body = encode()
+        except (Unrepresentable, KeyError, TypeError, ValueError):
+            continue
+        body = body.encode() if isinstance(body, str) else body
+        if len(body) + 2 <= SERVICE_MAX_LEN:
+            out += [(target, h + body) for h in heads]
+    return out
+
+
+def service_hostile_seeds():
+    """Hand-written requests for the kzgd codec targets: the hostile JSON of
+    tests/service/test_hostile.py, edge cases of the field rules, SSZ offsets,
+    and response-encoder inputs."""
+    inf, zero = "0xc0" + "00" * 47, "0x" + "00" * 32
+    vkp = {"commitment": inf, "z": zero, "y": zero, "proof": inf}
+    j = lambda o: json.dumps(o).encode()  # noqa: E731
+    vk, cb, rc = bytes([3, 0]), bytes([9, 0]), bytes([8, 0])  # verify_kzg_proof, verify_cell_kzg_proof_batch, recover
+    small = bytes([9, 0x80 | (3 << 2) | 1])  # verify_cell_kzg_proof_batch with max-cells 3
+    cells = lambda idx: j({"commitments": [inf] * len(idx), "cell_indices": idx,  # noqa: E731
+                           "cells": ["0x" + "00" * 2048] * len(idx), "proofs": [inf] * len(idx)})
+    json_seeds = [
+        vk + j(vkp),
+        vk + j(dict(vkp, z="0X" + "AB" * 32)),
+        vk + b'{"\\u007a":"' + zero.encode() + b'","commitment":"' + inf.encode() + b'","y":"' + zero.encode() +
+        b'","proof":"' + inf.encode() + b'"}',                                      # an escaped key
+        vk + b'{"z":"\\u0030x' + b"00" * 32 + b'","commitment":"' + inf.encode() + b'","y":"' + zero.encode() +
+        b'","proof":"' + inf.encode() + b'"}',                                      # escaped hex
+        vk + j(vkp)[:-1] + b', "z": "' + zero.encode() + b'"}',                     # duplicate key
+        vk + b"[" * 40 + b"]" * 40,
+        vk + b'{"z":' + b"[" * 33 + b"]" * 33 + b"}",
+        vk + b'{"\xff\xfe":1,"z\x00":2}',
+        vk + b'{"z":"0x\x00"}',
+        vk + b"\xef\xbb\xbf" + j(vkp),
+        vk + j(dict(vkp, z=1e300)), vk + j(dict(vkp, z=None)), vk + j(dict(vkp, z=[zero])), vk + j(dict(vkp, z={})),
+        vk + j(vkp).replace(b'"' + zero.encode() + b'"', b"-0.0e-0", 1),
+        vk + b'{"commitment":"\\ud800\\udc00","z":"\\ud800"}',
+        cb + cells([0, 127, "5", "18446744073709551615"]),
+        cb + cells([18446744073709551615, 18446744073709551616, "01", -1, 1.5, 1e2, "\u0031"]),
+        cb + j({"commitments": [], "cell_indices": [], "cells": [], "proofs": []}),
+        small + cells([1, 2, 3]), small + cells([1, 2, 3, 4]),
+        rc + j({"cell_indices": list(range(64)), "cells": ["0x" + "11" * 2048] * 64}),
+        bytes([5, 0x81]) + j({"blobs": ["0x00"], "commitments": [inf, inf], "proofs": "0x"}),
+    ]
+    u32 = lambda n: n.to_bytes(4, "little")  # noqa: E731
+    ssz_seeds = [
+        vk + b"\x00" * 160, vk + b"\x00" * 159,
+        cb + u32(16) + u32(16 + 48) + u32(16 + 56) + u32(16 + 56 + 2048) + b"\xc0" + b"\x00" * 47 + b"\x05" +
+        b"\x00" * 7 + b"\x00" * 2048 + b"\xc0" + b"\x00" * 47,
+        cb + u32(16) + u32(16) + u32(0xffffffff) + u32(16),
+        cb + u32(16) + u32(24) + u32(16) + u32(24) + b"\x00" * 8,
+        small + u32(16) + u32(16) + u32(16 + 32) + u32(16 + 32) + b"\x01" * 32,
+        bytes([5, 0x82]) + u32(12) + u32(12) + u32(12 + 96) + b"\xc0" * 192,
+        rc + u32(8) + u32(16) + b"\x07" + b"\x00" * 7 + b"\x22" * 2048,
+    ]
+    response_seeds = [bytes([k << 1]) + bytes(range(80)) + b"\x01\x02" + b"\xaa" * 4096 for k in range(6)] + [
+        b"\x01\x01\x90\x10bad \xff\xfe \xc0\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \x00\x1f\x7f ok \xe2\x82\xac" +
+        b"\x02" + b"\x00" * 7 + b"\x03" + b"\x04blobs[3]" + b"\xff" * 8 + b"\x02\xc3(" + b"\"\\\n\t\xf0\x9f\x98\x80",
+        b"\x01\x00\x00\x00\x00",
+    ]
+    return ([("fuzz_service_json_request", x) for x in json_seeds] +
+            [("fuzz_service_ssz_request", x) for x in ssz_seeds] +
+            [("fuzz_service_response", x) for x in response_seeds])
+
+
 def setup_seeds(setup_text):
     lines = setup_text.split("\n")
     out = [
@@ -277,6 +405,7 @@ def main():
         sys.exit(f"make_corpus: {args.vectors}: not a directory (--vectors)")
 
     counts = {}
+    large = {}
 
     def write(target, name, data):
         d = args.out / target
@@ -298,13 +427,20 @@ def main():
             inp = doc.get("input") if isinstance(doc, dict) else None
             if not isinstance(inp, dict):
                 continue
-            for i, (target, data) in enumerate(seeds_for(function, inp)):
+            for i, (target, data) in enumerate(seeds_for(function, inp) + service_seeds(function, inp)):
+                if target.startswith("fuzz_service_") and len(data) > 65536:
+                    # Whole blobs/cells as JSON are slow to mutate: a few per function.
+                    large[(function, target)] = large.get((function, target), 0) + 1
+                    if large[(function, target)] > 4:
+                        continue
                 write(target, f"{function}__{case}__{i}", data)
     if args.setup.is_file():
         for i, (target, data) in enumerate(setup_seeds(args.setup.read_text())):
             write(target, f"setup_{i}", data)
     for i, (target, data) in enumerate(synthetic_seeds()):
         write(target, f"synthetic_{i}", data)
+    for i, (target, data) in enumerate(service_hostile_seeds()):
+        write(target, f"hostile_{i}", data)
     for target in sorted(counts):
         print(f"make_corpus: {counts[target]:4d} seeds for {target}")
 

@@ -57,7 +57,8 @@ fi
 mkdir -p "$OUT/artifacts" "$OUT/logs"
 
 # Inputs each target reads (libFuzzer's -max_len): blobs need 131 KiB, a
-# recovery of 128 raw cells 263 KiB; the setup and hex decoders stay small.
+# recovery of 128 raw cells 263 KiB, a blob as JSON hex 262 KB; the setup and
+# hex decoders and the response encoders stay small.
 max_len() {
     case $1 in
         fuzz_hex|fuzz_setup_json|fuzz_setup_binary|fuzz_verify_kzg_proof|fuzz_compute_verify_cell_kzg_proof_batch_challenge) echo 16384 ;;
@@ -65,6 +66,8 @@ max_len() {
         fuzz_verify_cell_kzg_proof_batch) echo 24576 ;;
         fuzz_conformance_case) echo 400000 ;;
         fuzz_recover_cells|fuzz_recover_cells_and_kzg_proofs|fuzz_differential) echo 270000 ;;
+        fuzz_service_json_request|fuzz_service_ssz_request) echo 300000 ;;  # a JSON blob is 262 KB
+        fuzz_service_response) echo 16384 ;;
         *) echo 140000 ;;
     esac
 }

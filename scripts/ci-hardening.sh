@@ -1,15 +1,30 @@
 #!/usr/bin/env bash
 # Hardening suites, run by .ci/run after `make test` (docs/reliability.md):
 #   1. ASan + UBSan (clang, halt on the first report) over the library's test
-#      suite, in build-asan/ (the same build also carries the fuzzers);
+#      suite, in build-asan/ (the same build also carries the fuzzers), then
+#      kzgd and kzgctl under ASan + UBSan: the kzgctl CLI tests and the service
+#      tests (API, bad requests, hostile clients, slow clients, drain,
+#      overload, TLS and tokens, socket handover), one at a time;
 #   2. TSan (g++) over the thread pool, the 4-thread Context tests and the
-#      Context-on-a-shared-pool stress test, in build-tsan/;
-#   3. a bounded run of every libFuzzer target (a few seconds each), seeded from
-#      the consensus-spec vectors, plus the saved regression inputs.
+#      Context-on-a-shared-pool stress test, then kzgd under TSan (its I/O
+#      threads, worker pool and drain): service_api, service_overload,
+#      service_drain, service_hostile, service_security; in build-tsan/;
+#   3. a bounded run of every libFuzzer target (a few seconds each), the
+#      service's JSON/SSZ request decoders and response encoders included,
+#      seeded from the consensus-spec vectors, plus the saved regression inputs.
+# A sanitizer report fails the test that caused it: the library's tests halt
+# (halt_on_error / abort_on_error below); the service tests' harness
+# (tests/service/kzgd_harness.py) fails a test whose kzgd printed a report, and
+# in these builds stops kzgd with SIGTERM and requires exit status 0, so that
+# LeakSanitizer's exit-time check counts too (KZG_TEST_GRACEFUL_STOP, set by
+# tests/service/CMakeLists.txt with KZG_TEST_TIME_SCALE, which stretches the
+# service tests' deadlines 3x under ASan, 4x under TSan).
 # Environment: JOBS (default nproc), KZG_DIFF_ITERATIONS (default 50 here, 1000
 # in `make test`), KZG_FUZZ_TIME seconds per fuzz target (default 12), NICE
 # (e.g. "nice -n 19"), ASAN_BUILD_DIR / TSAN_BUILD_DIR (build-asan, build-tsan),
-# KZG_HARDEN_SKIP (space-separated: asan tsan fuzz).
+# KZG_HARDEN_SKIP (space-separated: asan tsan fuzz), KZG_SERVICE_TEST_JOBS
+# (default 1: the kzgctl/service tests one at a time; 2 saves about a minute
+# on 2 cores, at the price of noisier latency checks).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +33,7 @@ NICE=${NICE:-}
 ASAN_DIR=${ASAN_BUILD_DIR:-build-asan}
 TSAN_DIR=${TSAN_BUILD_DIR:-build-tsan}
 FUZZ_TIME=${KZG_FUZZ_TIME:-12}
+SERVICE_JOBS=${KZG_SERVICE_TEST_JOBS:-1}
 SKIP=" ${KZG_HARDEN_SKIP:-} "
 export KZG_DIFF_ITERATIONS=${KZG_DIFF_ITERATIONS:-50}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
@@ -26,16 +42,26 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 
 # ---- what each suite builds and runs ---------------------------------------------
 # Test names are ctest names; for kzg_add_test() tests the target has the same
-# name. The service (src/service, tests/service, and kzgctl, which now links
-# it) is not in yet: to add it, append kzgctl kzgd to *_EXTRA_TARGETS and
-# kzgctl_vectors kzgctl_cli service_api service_bad_requests ... to ASAN_TESTS
-# (those tests drive the kzgctl/kzgd binaries; their target names differ).
+# name. kzgctl_* and service_* tests drive the kzgctl/kzgd binaries (their
+# target names differ): those binaries are in *_EXTRA_TARGETS, and the tests
+# in *_SERVICE_TESTS run after the others, one at a time (they measure
+# latencies and timeouts, which parallel CPU-bound tests would distort).
+# Left out for time (about 30 s more under ASan): service_config and
+# service_vectors (both pass under ASan+UBSan), the ops tests (need
+# Prometheus tools), kzgctl_vectors (test_conformance covers the vectors).
+# Measured on 2 vCPUs (docs/reliability.md): the service adds about 9 minutes
+# to the script's 7.5 (ASan build +3.9, its service tests 1.4, TSan build
+# +1.6-2.3, its service tests 1.1, fuzzing +0.2), mostly compiling server.cpp
+# and kzgctl.
 ASAN_TESTS=(kzg_unit_codec kzg_unit_setup kzg_unit_context kzg_unit_core test_msm test_conformance test_eip7594
             kzg_diff_commitment kzg_diff_kzg_proof kzg_diff_blob_proof kzg_diff_verify kzg_diff_edge
             kzg_diff_eip7594 kzg_stress_context_pool)
-ASAN_EXTRA_TARGETS=(fuzzers)
+ASAN_SERVICE_TESTS=(kzgctl_cli service_api service_bad_requests service_hostile service_slow_clients
+                    service_drain service_overload service_security service_handover)
+ASAN_EXTRA_TARGETS=(fuzzers kzgd kzgctl kzgd_broken_for_tests)
 TSAN_TESTS=(kzg_unit_core kzg_unit_context kzg_stress_context_pool)
-TSAN_EXTRA_TARGETS=()
+TSAN_SERVICE_TESTS=(service_api service_overload service_drain service_hostile service_security)
+TSAN_EXTRA_TARGETS=(kzgd)
 
 # Targets to build for a list of tests (test names that are not targets are skipped).
 targets_for() { local t; for t in "$@"; do [[ $t == kzgctl_* || $t == service_* ]] || echo "$t"; done; }
@@ -50,22 +76,30 @@ if [[ $SKIP != *" asan "* ]]; then
     step "ASan+UBSan build ($ASAN_DIR, clang)"
     CC=clang CXX=clang++ $NICE cmake -S . -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
         -DKZG_SANITIZE=address,undefined -DKZG_BUILD_FUZZERS=ON >/dev/null
-    $NICE cmake --build "$ASAN_DIR" -j "$JOBS" --target $(targets_for "${ASAN_TESTS[@]}") "${ASAN_EXTRA_TARGETS[@]}"
+    $NICE cmake --build "$ASAN_DIR" -j "$JOBS" --target $(targets_for "${ASAN_TESTS[@]}" "${ASAN_SERVICE_TESTS[@]}") \
+        "${ASAN_EXTRA_TARGETS[@]}"
     took "asan build"
     step "ASan+UBSan tests (KZG_DIFF_ITERATIONS=$KZG_DIFF_ITERATIONS)"
     (cd "$ASAN_DIR" && $NICE ctest --output-on-failure -j "$JOBS" -R "$(regex "${ASAN_TESTS[@]}")")
     took "asan tests"
+    step "ASan+UBSan kzgctl and service tests"
+    (cd "$ASAN_DIR" && $NICE ctest --output-on-failure -j "$SERVICE_JOBS" -R "$(regex "${ASAN_SERVICE_TESTS[@]}")")
+    took "asan service tests"
     passed=$((passed + 1))
 fi
 
 if [[ $SKIP != *" tsan "* ]]; then
     step "TSan build ($TSAN_DIR, g++)"
     CC=gcc CXX=g++ $NICE cmake -S . -B "$TSAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKZG_SANITIZE=thread >/dev/null
-    $NICE cmake --build "$TSAN_DIR" -j "$JOBS" --target $(targets_for "${TSAN_TESTS[@]}") "${TSAN_EXTRA_TARGETS[@]}"
+    $NICE cmake --build "$TSAN_DIR" -j "$JOBS" --target $(targets_for "${TSAN_TESTS[@]}" "${TSAN_SERVICE_TESTS[@]}") \
+        "${TSAN_EXTRA_TARGETS[@]}"
     took "tsan build"
     step "TSan tests"
     (cd "$TSAN_DIR" && $NICE ctest --output-on-failure -j "$JOBS" -R "$(regex "${TSAN_TESTS[@]}")")
     took "tsan tests"
+    step "TSan service tests"
+    (cd "$TSAN_DIR" && $NICE ctest --output-on-failure -j "$SERVICE_JOBS" -R "$(regex "${TSAN_SERVICE_TESTS[@]}")")
+    took "tsan service tests"
     passed=$((passed + 1))
 fi
 

@@ -139,7 +139,9 @@ int main(int argc, char** argv) {
     });
     ops.start();
     const int status = server.run(pool);
+    // The pool last: the loader and the health checker's self-test still use it.
     loader.join();
     ops.stop();
+    pool.stop();
     return status;
 }

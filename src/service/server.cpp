@@ -55,6 +55,8 @@ namespace {
 // Connections over max-connections get a 503; beyond this many more, they are closed at once.
 constexpr std::size_t kRejectSlack = 64;
 constexpr std::size_t kFirstReadBytes = 16 * 1024;
+// Beyond max-header-bytes, room for one read of body bytes in the connection buffer.
+constexpr std::size_t kReadSlack = 64 * 1024;
 constexpr auto kLinger = std::chrono::seconds(2);
 // While draining, a connection that has not sent its first request yet gets this
 // long to send it (it was accepted, so its request is served) before it is closed.
@@ -174,7 +176,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     // args: what the stream is made from (the socket; and the TLS context).
     template <class... Args>
     Session(Server::Impl& srv, bool admin, Args&&... args)
-        : stream_(std::forward<Args>(args)...), srv_(srv), admin_(admin) {}
+        : stream_(std::forward<Args>(args)...),
+          srv_(srv),
+          admin_(admin),
+          // Bounds what one connection buffers unparsed: a header section,
+          // a chunk-size line, its extensions and the trailers all must fit
+          // (Beast's header limit does not cover the chunked framing).
+          buffer_(static_cast<std::size_t>(srv.cfg.max_header_bytes) + kReadSlack) {}
     ~Session() {
         if (profiling_) ops::CpuProfiler::stop();  // the server stopped during a capture
         srv_.remove(this);
@@ -310,6 +318,19 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         if (auto n = parser_->content_length()) head.content_length = *n;
         head.chunked = parser_->chunked();
         head.admin = admin_;
+        // RFC 9112 6.1: without "chunked" last the body cannot be framed (400, and
+        // close, or the body would be read as the next request); any coding
+        // besides chunked is not implemented (501).
+        if (const auto te = req[http::field::transfer_encoding]; !te.empty() && !beast::iequals(te, "chunked")) {
+            const std::string shown = "\"" + std::string(te.substr(0, 60)) + "\"";
+            HttpResponse r = parser_->chunked()
+                                 ? srv_.router.error(501, "unsupported transfer coding in Transfer-Encoding " + shown +
+                                                              " (only chunked)")
+                                 : srv_.router.error(400, "Transfer-Encoding " + shown +
+                                                              " does not end in chunked: the body cannot be framed");
+            r.close = true;
+            return send(std::move(r));
+        }
         plan_ = srv_.router.route(head);
         plan_.request_id = request_id_;
         route_ = plan_.route;
@@ -844,7 +865,7 @@ int Server::run(WorkerPool& pool) {
     for (std::size_t i = 1; i < m.cfg.io_threads; i++) threads.emplace_back(run_loop);
     run_loop();
     for (auto& t : threads) t.join();
-    pool.stop();
+    (void)pool;  // stopped by the caller, after the threads that still use it (ops, loader)
     log_line("info", "stopped", {{"exit_status", m.exit_status.load()}});
     return m.exit_status.load();
 }

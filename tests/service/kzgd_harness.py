@@ -5,12 +5,22 @@ Every test script is run as: test_X.py KZGD_BINARY VECTORS_DIR
 A started kzgd is always killed: by Kzgd.close() (use it as a context manager
 or with addCleanup), and by the kernel if this Python process dies first
 (PR_SET_PDEATHSIG), so a ctest timeout leaves nothing behind.
+
+Sanitizer builds (scripts/ci-hardening.sh, docs/reliability.md):
+  KZG_TEST_TIME_SCALE=N   stretches the start-up wait (and TIME_SCALE, which
+                          tests may use for their own deadlines) N times;
+  KZG_TEST_GRACEFUL_STOP=1  Kzgd.close() stops kzgd with SIGTERM and requires
+                          exit status 0 (so that LeakSanitizer runs at exit and
+                          any report fails the test), SIGKILL only as a fallback.
+Whatever the build, close() and run_kzgd() raise SanitizerReport when kzgd's
+stderr holds an ASan/LSan/UBSan/TSan report, and print that stderr.
 """
 import ctypes
 import glob
 import http.client
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +33,30 @@ VECTORS = os.environ.get("KZG_TEST_VECTORS") or (sys.argv[2] if len(sys.argv) > 
 
 BLOB = 131072
 CELL = 2048
+
+TIME_SCALE = max(1.0, float(os.environ.get("KZG_TEST_TIME_SCALE") or 1))
+GRACEFUL_STOP = os.environ.get("KZG_TEST_GRACEFUL_STOP", "") not in ("", "0")
+
+# The first line of a sanitizer report (UBSan: "file:line:col: runtime error: ...").
+_SANITIZER_REPORT = re.compile(r"(ERROR|WARNING): (Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer"
+                               r"|^SUMMARY: \w+Sanitizer|: runtime error: ", re.M)
+
+
+class SanitizerReport(AssertionError):
+    """kzgd's stderr holds a sanitizer report (or kzgd failed its graceful stop)."""
+
+
+def sanitizer_report(text):
+    """The part of text from the first sanitizer report on, or None."""
+    m = _SANITIZER_REPORT.search(text)
+    if not m:
+        return None
+    return text[text.rfind("\n", 0, m.start()) + 1:]
+
+
+def _surface(what, text):
+    sys.stderr.write(f"\n==== {what} ====\n{text}\n==== end of kzgd stderr ====\n")
+    sys.stderr.flush()
 
 # Request fields of each function, in SSZ container order.
 FIELDS = {
@@ -87,6 +121,7 @@ class Kzgd:
             if k.startswith("KZGD_"):
                 del full_env[k]
         full_env.update(env or {})
+        timeout *= TIME_SCALE
         self.cmd = [*(wrapper or []), KZGD, "--listen", "127.0.0.1:0", "--ports-file", self.ports_file, *args]
         with open(self.log_path, "wb") as out, open(self.err_path, "wb") as err:
             self.proc = subprocess.Popen(self.cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
@@ -210,13 +245,37 @@ class Kzgd:
             return ""
 
     def close(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        self.tmp.cleanup()
+        """Stops kzgd (SIGKILL; SIGTERM first with KZG_TEST_GRACEFUL_STOP) and
+        raises SanitizerReport if its stderr holds a sanitizer report, or if a
+        graceful stop did not end with exit status 0."""
+        if getattr(self, "_closed", False):
+            return
+        self._closed = True
+        failure = None
+        try:
+            if self.proc.poll() is None and GRACEFUL_STOP:
+                self.proc.terminate()
+                try:
+                    rc = self.proc.wait(timeout=30 * TIME_SCALE)
+                    if rc != 0:
+                        failure = f"kzgd exited with status {rc} after SIGTERM"
+                except subprocess.TimeoutExpired:
+                    pass  # still draining (a test's long timeouts): killed below
+            if self.proc.poll() is None:
+                self.proc.kill()
+                try:
+                    self.proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    pass
+            err = self.stderr()
+            report = sanitizer_report(err)
+            if report is not None:
+                failure = "sanitizer report in kzgd's stderr"
+            if failure:
+                _surface(f"{failure} (kzgd pid {self.proc.pid}, exit status {self.proc.returncode})", err[-20000:])
+                raise SanitizerReport(f"{failure}: {(report or err)[:2000]}")
+        finally:
+            self.tmp.cleanup()
 
     def __enter__(self):
         return self
@@ -230,9 +289,14 @@ def run_kzgd(*args, env=None, timeout=30):
     require_binary()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("KZGD_")}
     full_env.update(env or {})
-    p = subprocess.run([KZGD, *args], capture_output=True, env=full_env, timeout=timeout,
+    p = subprocess.run([KZGD, *args], capture_output=True, env=full_env, timeout=timeout * TIME_SCALE,
                        preexec_fn=_die_with_parent)
-    return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
+    err = p.stderr.decode(errors="replace")
+    report = sanitizer_report(err)
+    if report is not None:
+        _surface(f"sanitizer report in kzgd's stderr (kzgd {' '.join(args)}, exit status {p.returncode})", err)
+        raise SanitizerReport(report[:2000])
+    return p.returncode, p.stdout.decode(errors="replace"), err
 
 
 # ---- consensus-spec vectors ----------------------------------------------------
