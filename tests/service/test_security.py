@@ -104,7 +104,9 @@ class Tokens(unittest.TestCase):
 
     def test_kzgctl_sends_the_token(self):
         kzgctl = os.environ.get("KZGCTL")
-        if not kzgctl or not os.access(kzgctl, os.X_OK):
+        if not kzgctl:  # tests/service/CMakeLists.txt leaves it unset only in TSan builds
+            self.skipTest("KZGCTL unset: no kzgctl in this TSan build (the plain and ASan runs test it)")
+        if not os.access(kzgctl, os.X_OK):
             raise RuntimeError(f"KZGCTL must name the kzgctl binary (got {kzgctl!r})")
         url = f"http://127.0.0.1:{self.k.port}"
         p = subprocess.run([kzgctl, "profile", url], capture_output=True, text=True, timeout=60)
