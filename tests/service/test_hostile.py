@@ -600,6 +600,11 @@ class Hostile(unittest.TestCase):
             check_error(resp, 400, needle, label)
             self.assertEqual(resp[1].get("connection"), "close", label)
             out.append(f"{label}: 400")
+        # A coding kzgd does not implement, before a final chunked: 501 (RFC 9112 6.1), closed.
+        resp, closed = self.one(HEAD_JSON + b"Transfer-Encoding: gzip, chunked\r\n\r\n" + b"2\r\n{}\r\n0\r\n\r\n")
+        check_error(resp, 501, "unsupported transfer coding", "gzip, chunked")
+        self.assertEqual(resp[1].get("connection"), "close", "gzip, chunked")
+        out.append("gzip, chunked: 501")
         return "; ".join(out) + "; each closed"
 
     def case_te_identity(self):
