@@ -71,11 +71,15 @@ step() { step_start=$SECONDS; echo; echo "==== hardening: $* ===="; }
 took() { echo "==== hardening: $1 took $((SECONDS - step_start)) s"; timings+=("$1: $((SECONDS - step_start)) s"); }
 timings=()
 passed=0
+# The ASan+UBSan build directory (it also carries the fuzzers).
+configure_asan() {
+    CC=clang CXX=clang++ $NICE cmake -S . -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DKZG_SANITIZE=address,undefined -DKZG_BUILD_FUZZERS=ON >/dev/null
+}
 
 if [[ $SKIP != *" asan "* ]]; then
     step "ASan+UBSan build ($ASAN_DIR, clang)"
-    CC=clang CXX=clang++ $NICE cmake -S . -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DKZG_SANITIZE=address,undefined -DKZG_BUILD_FUZZERS=ON >/dev/null
+    configure_asan
     $NICE cmake --build "$ASAN_DIR" -j "$JOBS" --target $(targets_for "${ASAN_TESTS[@]}" "${ASAN_SERVICE_TESTS[@]}") \
         "${ASAN_EXTRA_TARGETS[@]}"
     took "asan build"
@@ -106,8 +110,7 @@ fi
 if [[ $SKIP != *" fuzz "* ]]; then
     step "bounded fuzzing (${FUZZ_TIME} s per target)"
     if [[ $SKIP == *" asan "* ]]; then  # the fuzzers live in the ASan build
-        CC=clang CXX=clang++ $NICE cmake -S . -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-            -DKZG_SANITIZE=address,undefined -DKZG_BUILD_FUZZERS=ON >/dev/null
+        configure_asan
         $NICE cmake --build "$ASAN_DIR" -j "$JOBS" --target fuzzers
     fi
     # Fresh seeds (2 cases per function) and corpora each time, apart from those

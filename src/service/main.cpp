@@ -138,7 +138,7 @@ int main(int argc, char** argv) {
             log_line("error", "cannot serve upgrades", {{"upgrade_socket", cfg.upgrade_socket}, {"error", *uerr}});
     });
     ops.start();
-    const int status = server.run(pool);
+    const int status = server.run();
     // The pool last: the loader and the health checker's self-test still use it.
     loader.join();
     ops.stop();

@@ -843,7 +843,7 @@ void Server::start_accepting() {
     });
 }
 
-int Server::run(WorkerPool& pool) {
+int Server::run() {
     Impl& m = *impl_;
     m.signals.async_wait([&m](const beast::error_code& ec, int signo) { m.on_signal(ec, signo); });
     m.level_signals.async_wait([&m](const beast::error_code& ec, int signo) { m.on_level_signal(ec, signo); });
@@ -865,7 +865,6 @@ int Server::run(WorkerPool& pool) {
     for (std::size_t i = 1; i < m.cfg.io_threads; i++) threads.emplace_back(run_loop);
     run_loop();
     for (auto& t : threads) t.join();
-    (void)pool;  // stopped by the caller, after the threads that still use it (ops, loader)
     log_line("info", "stopped", {{"exit_status", m.exit_status.load()}});
     return m.exit_status.load();
 }

@@ -10,7 +10,6 @@
 #include "service/config.hpp"
 #include "service/routes.hpp"
 #include "service/state.hpp"
-#include "service/worker_pool.hpp"
 
 namespace kzgd {
 
@@ -31,8 +30,9 @@ class Server {
     // Serves handovers to a newer kzgd at --upgrade-socket (nothing when unset). Any thread.
     // take_path: after an acknowledged takeover (the old process's socket file is ours).
     std::optional<std::string> serve_upgrades(bool take_path = false);
-    // Serves until drained (SIGTERM/SIGINT) or fatal(); stops the pool; returns the exit status.
-    int run(WorkerPool& pool);
+    // Serves until drained (SIGTERM/SIGINT) or fatal(); returns the exit status. The caller
+    // stops the worker pool afterwards (other threads, the loader and health checks, use it).
+    int run();
     // From any thread: stop at once and make run() return `status`.
     void fatal(int status);
 

@@ -33,6 +33,9 @@ VECTORS = os.environ.get("KZG_TEST_VECTORS") or (sys.argv[2] if len(sys.argv) > 
 
 BLOB = 131072
 CELL = 2048
+# The zero blob, and its commitment (and proof): the compressed point at infinity.
+ZERO_BLOB_HEX = "0x" + "00" * BLOB
+INFINITY_HEX = "0xc0" + "00" * 47
 
 TIME_SCALE = max(1.0, float(os.environ.get("KZG_TEST_TIME_SCALE") or 1))
 GRACEFUL_STOP = os.environ.get("KZG_TEST_GRACEFUL_STOP", "") not in ("", "0")

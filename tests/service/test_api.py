@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kzgd_harness as h  # noqa: E402
 
 MAINNET_SHA256 = "608ac720ba55fc77f65d155391020fc5b0501db266a3e360e734d6c0db0dfae3"
-INF = "0xc0" + "00" * 47
+INF = h.INFINITY_HEX
 ZERO32 = "0x" + "00" * 32
 ONE32 = "0x" + "00" * 31 + "01"
 JSON = {"Content-Type": "application/json"}

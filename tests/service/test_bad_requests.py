@@ -13,7 +13,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kzgd_harness as h  # noqa: E402
 
-INF = "0xc0" + "00" * 47  # the point at infinity: a valid commitment/proof
+INF = h.INFINITY_HEX  # the point at infinity: a valid commitment/proof
 ZERO32 = "0x" + "00" * 32
 # verify_kzg_proof of the zero polynomial: valid.
 GOOD_VKP = {"commitment": INF, "z": ZERO32, "y": ZERO32, "proof": INF}

@@ -18,12 +18,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from kzgd_harness import KZGD, Kzgd, require_binary  # noqa: E402
+from kzgd_harness import INFINITY_HEX as INFINITY, KZGD, ZERO_BLOB_HEX as ZERO_BLOB, Kzgd, require_binary  # noqa: E402
 
 KZGCTL = os.environ.get("KZGCTL")
 KZG_TEST_BROKEN_KZGD = os.environ.get("KZG_TEST_BROKEN_KZGD")
-ZERO_BLOB = "0x" + "00" * 131072
-INFINITY = "0x" + "c0" + "00" * 47
 
 
 def alive(pid):

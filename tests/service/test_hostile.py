@@ -67,7 +67,7 @@ if _soft != resource.RLIM_INFINITY and _soft < _want:
     _soft = _want
 FLOOD = min(FLOOD, (_soft if _soft != resource.RLIM_INFINITY else FLOOD + 1024) - 512)
 
-INF = "0xc0" + "00" * 47
+INF = h.INFINITY_HEX
 ZERO32 = "0x" + "00" * 32
 JSON_CT = {"Content-Type": "application/json"}
 HEAD_JSON = (b"POST /v1/verify_kzg_proof HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n")

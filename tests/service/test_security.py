@@ -16,14 +16,10 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from kzgd_harness import KZGD, Kzgd, require_binary  # noqa: E402
+from kzgd_harness import INFINITY_HEX as INFINITY, KZGD, ZERO_BLOB_HEX as ZERO_BLOB, Kzgd, require_binary  # noqa: E402
 
 API_TOKEN = "api-token-0123456789abcdef"
 ADMIN_TOKEN = "admin-token-fedcba9876543210"
-# The consensus-spec known answer also used by kzgd's self-test: the zero blob's
-# commitment is the point at infinity.
-ZERO_BLOB = "0x" + "00" * 131072
-INFINITY = "0x" + "c0" + "00" * 47
 
 
 def write(path, text, mode=0o600):
