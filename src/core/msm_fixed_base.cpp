@@ -132,14 +132,37 @@ struct PairAdder {
 
 }  // namespace
 
+namespace {
+
+// Working memory of accumulate_buckets, kept per thread between calls: a
+// commitment's MSM would otherwise map (and the kernel zero) megabytes of
+// fresh pages on every call.
+struct BucketScratch {
+    std::vector<std::uint32_t> start, len, fill;
+    std::vector<blst_p1_affine> cur, nxt;
+    std::vector<std::uint8_t> cur_inf, nxt_inf;
+    PairAdder adder;
+};
+
+BucketScratch& bucket_scratch() {
+    thread_local BucketScratch scratch;
+    return scratch;
+}
+
+}  // namespace
+
 // Tree reduction in batched affine coordinates. Every bucket's points (its
 // current value first, if any) are listed contiguously; each level adds them
 // in pairs, and all pairs of a level, across all buckets, are independent, so
 // they share one field inversion. log2(largest bucket) levels finish the job.
 void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
                         std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled) {
+    BucketScratch& s = bucket_scratch();
     const std::size_t nb = buckets.size();
-    std::vector<std::uint32_t> start(nb + 1, 0), len(nb, 0);
+    auto& start = s.start;
+    auto& len = s.len;
+    start.assign(nb + 1, 0);
+    len.assign(nb, 0);
     for (const BucketAdd& add : adds) len[add.bucket]++;
     for (std::size_t b = 0; b < nb; b++) len[b] += filled[b] ? 1 : 0;
     for (std::size_t b = 0; b < nb; b++) start[b + 1] = start[b] + len[b];
@@ -147,10 +170,17 @@ void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const 
 
     // Level 0: every bucket's points copied contiguously (its current value
     // first), so that the levels read memory in order.
-    std::vector<blst_p1_affine> cur(total), nxt(total / 2 + nb);
-    std::vector<std::uint8_t> cur_inf(total, 0), nxt_inf(nxt.size(), 0);
+    auto& cur = s.cur;
+    auto& nxt = s.nxt;
+    auto& cur_inf = s.cur_inf;
+    auto& nxt_inf = s.nxt_inf;
+    if (cur.size() < total) cur.resize(total);
+    if (nxt.size() < total / 2 + nb) nxt.resize(total / 2 + nb);
+    cur_inf.assign(std::max(cur.size(), nxt.size()), 0);
+    nxt_inf.assign(cur_inf.size(), 0);
     {
-        std::vector<std::uint32_t> fill(start.begin(), start.end() - 1);
+        auto& fill = s.fill;
+        fill.assign(start.begin(), start.end() - 1);
         for (std::size_t b = 0; b < nb; b++)
             if (filled[b]) cur[fill[b]++] = buckets[b];
         for (const BucketAdd& add : adds) {
@@ -159,10 +189,8 @@ void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const 
             if (add.negate) blst_fp_cneg(&dst.y, &dst.y, true);
         }
     }
-    // The element, or nullptr for the point at infinity.
-    auto get = [&](std::uint32_t e) -> const blst_p1_affine* { return cur_inf[e] ? nullptr : &cur[e]; };
 
-    PairAdder adder;
+    PairAdder& adder = s.adder;
     for (;;) {
         std::size_t longest = 0;
         for (std::size_t b = 0; b < nb; b++) longest = std::max<std::size_t>(longest, len[b]);
@@ -171,16 +199,18 @@ void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const 
         adder.pairs.clear();
         std::uint32_t out = 0;
         for (std::size_t b = 0; b < nb; b++) {
-            const std::uint32_t s = start[b], l = len[b];
+            const std::uint32_t st = start[b], l = len[b];
             start[b] = out;
-            for (std::uint32_t k = 0; k + 1 < l; k += 2) adder.pairs.push_back({s + k, s + k + 1, out++});
+            for (std::uint32_t k = 0; k + 1 < l; k += 2) adder.pairs.push_back({st + k, st + k + 1, out++});
             if (l % 2 == 1) {
-                nxt[out] = cur[s + l - 1];
-                nxt_inf[out] = cur_inf[s + l - 1];
+                nxt[out] = cur[st + l - 1];
+                nxt_inf[out] = cur_inf[st + l - 1];
                 out++;
             }
             len[b] = (l + 1) / 2;
         }
+        // The element, or nullptr for the point at infinity.
+        const auto get = [&](std::uint32_t e) -> const blst_p1_affine* { return cur_inf[e] ? nullptr : &cur[e]; };
         adder.run(get, nxt, nxt_inf);
         cur.swap(nxt);
         cur_inf.swap(nxt_inf);
@@ -190,6 +220,125 @@ void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const 
         filled[b] = (len[b] == 1 && !cur_inf[start[b]]) ? 1 : 0;
         if (filled[b]) buckets[b] = cur[start[b]];
     }
+}
+
+namespace {
+
+// Working memory of accumulate_buckets_sequential, kept per thread.
+struct SequentialScratch {
+    std::vector<std::uint32_t> stamp;  // stamp[b] == epoch: bucket b has an addition in the open batch
+    std::uint32_t epoch = 0;
+    std::vector<BucketAdd> deferred;
+};
+
+SequentialScratch& sequential_scratch() {
+    thread_local SequentialScratch scratch;
+    return scratch;
+}
+
+// One open batch: additions into distinct buckets whose slopes share one inversion.
+struct Batch {
+    static constexpr std::size_t kCapacity = 256;
+    struct Item {
+        std::uint32_t bucket;
+        const blst_fp* px;  // the term's x (its sign is already in num)
+    };
+    Item items[kCapacity];
+    blst_fp num[kCapacity], den[kCapacity], prefix[kCapacity];
+    std::size_t size = 0;
+
+    // buckets[b] = buckets[b] + p for every item: lambda = num / den, then
+    // x3 = lambda^2 - xb - xp, y3 = lambda (xb - x3) - yb (num/den is 3x^2 / 2y
+    // for the doubling items, where p equals the bucket).
+    void flush(std::vector<blst_p1_affine>& buckets) {
+        if (size == 0) return;
+        prefix[0] = den[0];
+        for (std::size_t k = 1; k < size; k++) blst_fp_mul(&prefix[k], &prefix[k - 1], &den[k]);
+        blst_fp inv;
+        blst_fp_inverse(&inv, &prefix[size - 1]);
+        for (std::size_t k = size; k-- > 0;) {
+            blst_fp inv_k;
+            if (k > 0) {
+                blst_fp_mul(&inv_k, &inv, &prefix[k - 1]);
+                blst_fp_mul(&inv, &inv, &den[k]);
+            } else {
+                inv_k = inv;
+            }
+            blst_p1_affine& q = buckets[items[k].bucket];
+            blst_fp lambda, x3, t;
+            blst_fp_mul(&lambda, &num[k], &inv_k);
+            blst_fp_sqr(&x3, &lambda);
+            blst_fp_sub(&x3, &x3, &q.x);
+            blst_fp_sub(&x3, &x3, items[k].px);
+            blst_fp_sub(&t, &q.x, &x3);
+            blst_fp_mul(&t, &lambda, &t);
+            blst_fp_sub(&q.y, &t, &q.y);
+            q.x = x3;
+        }
+        size = 0;
+    }
+};
+
+}  // namespace
+
+// Adds the terms into their buckets in order, in place: up to
+// Batch::kCapacity additions into distinct buckets share one inversion, and
+// the points are read straight from the table (no copies, as the tree needs).
+// A term whose bucket already has an addition in the open batch is deferred;
+// the deferred terms (a few percent for uniform digits, all but a few for
+// degenerate scalars) then go through the tree, which handles any skew.
+void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                                   std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled) {
+    SequentialScratch& s = sequential_scratch();
+    const std::size_t nb = buckets.size();
+    if (s.stamp.size() < nb || s.epoch > 0xfffffff0u) {
+        s.stamp.assign(std::max(nb, s.stamp.size()), 0);
+        s.epoch = 0;
+    }
+    s.deferred.clear();
+    thread_local Batch batch;
+    batch.size = 0;
+    std::uint32_t epoch = ++s.epoch;
+    for (const BucketAdd& add : adds) {
+        const std::uint32_t b = add.bucket;
+        if (s.stamp[b] == epoch) {
+            s.deferred.push_back(add);
+            continue;
+        }
+        const blst_p1_affine& p = points[add.point];
+        if (!filled[b]) {  // an empty bucket takes the term as it is
+            buckets[b] = p;
+            if (add.negate) blst_fp_cneg(&buckets[b].y, &p.y, true);
+            filled[b] = 1;
+            continue;
+        }
+        blst_fp py = p.y;
+        if (add.negate) blst_fp_cneg(&py, &p.y, true);
+        blst_p1_affine& q = buckets[b];
+        const std::size_t k = batch.size;
+        if (fp_equal(q.x, p.x)) {
+            if (!fp_equal(q.y, py)) {  // P + (-P): the bucket empties
+                filled[b] = 0;
+                continue;
+            }
+            blst_fp_sqr(&batch.num[k], &q.x);  // P + P: the tangent's slope 3x^2 / 2y
+            blst_fp_mul_by_3(&batch.num[k], &batch.num[k]);
+            blst_fp_add(&batch.den[k], &q.y, &q.y);
+        } else {
+            blst_fp_sub(&batch.num[k], &py, &q.y);
+            blst_fp_sub(&batch.den[k], &p.x, &q.x);
+        }
+        batch.items[k] = {b, &p.x};
+        s.stamp[b] = epoch;
+        if (++batch.size == Batch::kCapacity) {
+            batch.flush(buckets);
+            epoch = ++s.epoch;
+        }
+    }
+    batch.flush(buckets);
+    ++s.epoch;
+    // (accumulate_buckets has its own scratch: the deferred list stays valid.)
+    if (!s.deferred.empty()) accumulate_buckets(points, s.deferred, buckets, filled);
 }
 
 // For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * B[g, i].
@@ -317,7 +466,7 @@ blst_p1 FixedBaseMsm::msm_range(std::span<const Fr> scalars, std::size_t begin, 
     for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
         adds.clear();
         for (std::size_t i = chunk; i < std::min(end, chunk + kChunk); i++) push_digits(adds, scalars[i], i * windows_, 0);
-        accumulate_buckets(table_, adds, buckets, filled);
+        accumulate_buckets_sequential(table_, adds, buckets, filled);
     }
     blst_p1 out;
     weighted_bucket_sums(buckets, filled, nb, std::span<blst_p1>(&out, 1));
@@ -339,7 +488,7 @@ void FixedBaseMsm::msm_groups(std::span<const Fr> scalars, std::size_t group_siz
                 push_digits(adds, scalars[i], (first_base + i) * windows_, (g - g0) * nb);
         std::vector<blst_p1_affine> buckets((g1 - g0) * nb);
         std::vector<std::uint8_t> filled(buckets.size(), 0);
-        accumulate_buckets(table_, adds, buckets, filled);
+        accumulate_buckets_sequential(table_, adds, buckets, filled);
         weighted_bucket_sums(buckets, filled, nb, out.subspan(g0, g1 - g0));
     }
 }

@@ -75,6 +75,10 @@ class FixedBaseMsm {
 // for tests.
 void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
                         std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
+// The same result, adding the terms in order into the buckets in place (the
+// MSMs use this; conflicts within a batch fall back to accumulate_buckets).
+void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                                   std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
 // For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * buckets[g * nb + i].
 void weighted_bucket_sums(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled,
                           std::size_t nb, std::span<blst_p1> out);

@@ -109,7 +109,65 @@ TEST(FixedBaseRange, SplitsSumToWhole) {
     EXPECT_TRUE(g1_equal(g1_add(a, b), msm.msm(sc)));
 }
 
-TEST(BucketAccumulation, ManyAddsIntoFewBuckets) {
+// Both accumulators (the tree and the in-place sequential one) on the same terms.
+using Accumulate = void (*)(std::span<const blst_p1_affine>, std::span<const BucketAdd>,
+                            std::vector<blst_p1_affine>&, std::vector<std::uint8_t>&);
+
+class BucketAccumulation : public ::testing::TestWithParam<Accumulate> {};
+
+// Runs `adds` into nb buckets, some already holding a point, and checks each
+// bucket against a projective sum.
+void check_accumulation(Accumulate acc, std::span<const blst_p1_affine> pts, const std::vector<BucketAdd>& adds,
+                        std::size_t nb, const std::vector<int>& initial) {
+    std::vector<blst_p1_affine> buckets(nb);
+    std::vector<std::uint8_t> filled(nb, 0);
+    std::vector<blst_p1> expect(nb, g1_identity());
+    for (std::size_t b = 0; b < nb; b++) {
+        if (initial[b] < 0) continue;
+        buckets[b] = pts[static_cast<std::size_t>(initial[b])];
+        filled[b] = 1;
+        blst_p1_from_affine(&expect[b], &buckets[b]);
+    }
+    for (const BucketAdd& a : adds) {
+        blst_p1 q;
+        blst_p1_from_affine(&q, &pts[a.point]);
+        if (a.negate) blst_p1_cneg(&q, true);
+        expect[a.bucket] = g1_add(expect[a.bucket], q);
+    }
+    acc(pts, adds, buckets, filled);
+    for (std::size_t b = 0; b < nb; b++) {
+        blst_p1 got = g1_identity();
+        if (filled[b]) blst_p1_from_affine(&got, &buckets[b]);
+        EXPECT_TRUE(g1_equal(got, expect[b])) << "bucket " << b;
+        EXPECT_EQ(filled[b] != 0, !blst_p1_is_inf(&expect[b])) << "bucket " << b;
+    }
+}
+
+TEST_P(BucketAccumulation, UniformTermsAcrossBatches) {
+    // 3000 terms into 500 buckets: several full batches, some deferrals.
+    std::mt19937_64 rng(8);
+    auto pts = random_points(rng, 300);
+    std::vector<BucketAdd> adds;
+    for (std::uint32_t k = 0; k < 3000; k++)
+        adds.push_back({static_cast<std::uint32_t>(rng() % pts.size()), static_cast<std::uint32_t>(rng() % 500),
+                        (rng() & 1) != 0});
+    std::vector<int> initial(500, -1);
+    for (std::size_t b = 0; b < 500; b += 3) initial[b] = static_cast<int>(b % pts.size());
+    check_accumulation(GetParam(), pts, adds, 500, initial);
+}
+
+TEST_P(BucketAccumulation, DoublingCancellingAndEmptyBuckets) {
+    // Bucket 0 holds P and receives P (a doubling), bucket 1 holds P and
+    // receives -P (empties), then P again (refills); bucket 2 receives P, -P,
+    // P, P; bucket 3 stays empty; bucket 4 receives only Q.
+    std::mt19937_64 rng(10);
+    auto pts = random_points(rng, 2);
+    const std::vector<BucketAdd> adds = {{0, 0, false}, {0, 1, true}, {0, 2, false}, {0, 2, true},
+                                         {0, 1, false}, {0, 2, false}, {0, 2, false}, {1, 4, false}};
+    check_accumulation(GetParam(), pts, adds, 5, {0, 0, -1, -1, -1});
+}
+
+TEST_P(BucketAccumulation, ManyAddsIntoFewBuckets) {
     // Heavy conflicts: 200 additions into 3 buckets exercise deferral.
     std::mt19937_64 rng(9);
     auto pts = random_points(rng, 50);
@@ -126,13 +184,16 @@ TEST(BucketAccumulation, ManyAddsIntoFewBuckets) {
     }
     std::vector<blst_p1_affine> buckets(3);
     std::vector<std::uint8_t> filled(3, 0);
-    accumulate_buckets(pts, adds, buckets, filled);
+    GetParam()(pts, adds, buckets, filled);
     for (int b = 0; b < 3; b++) {
         blst_p1 got = g1_identity();
         if (filled[b]) blst_p1_from_affine(&got, &buckets[b]);
         EXPECT_TRUE(g1_equal(got, expect[b])) << "bucket " << b;
     }
 }
+
+INSTANTIATE_TEST_SUITE_P(Tree, BucketAccumulation, ::testing::Values(&accumulate_buckets));
+INSTANTIATE_TEST_SUITE_P(Sequential, BucketAccumulation, ::testing::Values(&accumulate_buckets_sequential));
 
 INSTANTIATE_TEST_SUITE_P(Windows, FixedBase, ::testing::Values(2u, 3u, 5u, 8u, 12u, 16u));
 
