@@ -32,12 +32,16 @@ inline std::optional<Error> decode_fr(core::Fr& out, const std::uint8_t* in, std
     return invalid(std::string(field) + ": not a canonical field element (>= BLS modulus)");
 }
 
+inline Error non_canonical_element(std::string_view field, std::size_t index) {
+    return invalid(std::string(field) + ": field element " + std::to_string(index) +
+                   " is not canonical (>= BLS modulus)");
+}
+
 // Spec blob_to_polynomial into out (FIELD_ELEMENTS_PER_BLOB elements).
 inline std::optional<Error> blob_to_polynomial(std::span<core::Fr> out, const Blob& blob, std::string_view field) {
     for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++) {
         if (!core::fr_from_bytes(out[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT))
-            return invalid(std::string(field) + ": field element " + std::to_string(i) +
-                           " is not canonical (>= BLS modulus)");
+            return non_canonical_element(field, i);
     }
     return std::nullopt;
 }

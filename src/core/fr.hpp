@@ -46,11 +46,33 @@ inline Fr fr_div(const Fr& a, const Fr& b) { return fr_mul(a, fr_inv(b)); }
 Fr fr_pow(const Fr& base, std::uint64_t exponent);
 
 // Decodes a canonical 32-byte big-endian field element; false when >= r.
+// The 32-byte big-endian integer as plain limbs (not Montgomery form); false
+// when it is not below the modulus. (Blob data is public: not constant time.)
+inline bool fr_plain_from_bytes(blst_fr& plain, const std::uint8_t in[32]) {
+    // BLS_MODULUS as little-endian 64-bit limbs.
+    constexpr std::uint64_t kModulus[4] = {0xffffffff00000001ull, 0x53bda402fffe5bfeull, 0x3339d80809a1d805ull,
+                                           0x73eda753299d7d48ull};
+    for (std::size_t k = 0; k < 4; k++) {
+        std::uint64_t v;
+        std::memcpy(&v, in + 8 * k, 8);
+        plain.l[3 - k] = __builtin_bswap64(v);
+    }
+    for (std::size_t k = 4; k-- > 0;)
+        if (plain.l[k] != kModulus[k]) return plain.l[k] < kModulus[k];
+    return false;  // equal to the modulus
+}
+
+// A plain integer below the modulus into Montgomery form.
+inline Fr fr_from_plain(const blst_fr& plain) {
+    Fr out;
+    blst_fr_from_uint64(&out, plain.l);
+    return out;
+}
+
 inline bool fr_from_bytes(Fr& out, const std::uint8_t in[32]) {
-    blst_scalar s;
-    blst_scalar_from_bendian(&s, in);
-    if (!blst_scalar_fr_check(&s)) return false;
-    blst_fr_from_scalar(&out, &s);
+    blst_fr plain;
+    if (!fr_plain_from_bytes(plain, in)) return false;
+    out = fr_from_plain(plain);
     return true;
 }
 

@@ -85,18 +85,20 @@ Result<bool> Context::verify_kzg_proof(const Bytes48& commitment_bytes, const By
 Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const Bytes48& commitment_bytes,
                                             const Bytes48& proof_bytes) const {
     constexpr std::string_view op = "verify_blob_kzg_proof";
-    std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
+    // The blob is validated while it is evaluated, before the points are
+    // decoded (so a bad blob is reported first); the challenge hashes bytes only.
+    PhaseTimer eval(impl_->options, op, "evaluate");  // challenge, blob validation, barycentric evaluation
+    const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
+    Fr y;
+    if (auto bad = eip4844::evaluate_blob_in_evaluation_form(*impl_, blob, z, y))
+        return detail::non_canonical_element("blob", *bad);
+    eval.stop();
     blst_p1 commitment, proof;
     {
         PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
         if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
         if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
     }
-    PhaseTimer eval(impl_->options, op, "evaluate");  // challenge and barycentric evaluation
-    const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
-    const Fr y = eip4844::evaluate_polynomial_in_evaluation_form(*impl_, poly, z);
-    eval.stop();
     PhaseTimer pairing(impl_->options, op, "pairing");
     return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
 }
@@ -118,13 +120,15 @@ Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, s
     std::vector<std::optional<Error>> errors(n);
     PhaseTimer decode(impl_->options, "verify_blob_kzg_proof_batch", "decode");  // decode, challenge, evaluation
     impl_->parallel(n, [&](std::size_t i0, std::size_t i1) {
-        std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
         for (std::size_t i = i0; i < i1; i++) {
             if ((errors[i] = decode_g1(cs[i], commitments[i], indexed("commitments", i)))) return;
-            if ((errors[i] = detail::blob_to_polynomial(poly, blobs[i], indexed("blobs", i)))) return;
-            if ((errors[i] = decode_g1(ps[i], proofs[i], indexed("proofs", i)))) return;
+            // The blob is validated while it is evaluated (hashing it first is harmless).
             zs[i] = eip4844::compute_challenge(blobs[i], commitments[i]);
-            ys[i] = eip4844::evaluate_polynomial_in_evaluation_form(*impl_, poly, zs[i]);
+            if (auto bad = eip4844::evaluate_blob_in_evaluation_form(*impl_, blobs[i], zs[i], ys[i])) {
+                errors[i] = detail::non_canonical_element(indexed("blobs", i), *bad);
+                return;
+            }
+            if ((errors[i] = decode_g1(ps[i], proofs[i], indexed("proofs", i)))) return;
         }
     });
     decode.stop();

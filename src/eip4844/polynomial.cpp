@@ -36,6 +36,41 @@ Fr evaluate_polynomial_in_evaluation_form(const detail::ContextImpl& ctx, std::s
     return core::fr_mul(core::fr_mul(sum, zn_minus_one), inv_width);
 }
 
+std::optional<std::size_t> evaluate_blob_in_evaluation_form(const detail::ContextImpl& ctx, const Blob& blob,
+                                                            const Fr& z, Fr& y) {
+    const std::size_t n = FIELD_ELEMENTS_PER_BLOB;
+    thread_local std::vector<blst_fr> plain(n), c(n), prefix(n);
+    for (std::size_t i = 0; i < n; i++)
+        if (!core::fr_plain_from_bytes(plain[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT)) return i;
+    if (auto i = index_in_domain(ctx, z); i >= 0) {
+        y = core::fr_from_plain(plain[static_cast<std::size_t>(i)]);
+        return std::nullopt;
+    }
+    // sum_i p_i w_i / (z - w_i) by Montgomery's batch inversion. A Montgomery
+    // product of a plain p_i and a Montgomery-form x is p_i * x in plain form,
+    // so the plain elements enter the products as they are and the sum is
+    // plain: one conversion at the end replaces one per element.
+    Fr acc = core::fr_one();
+    for (std::size_t i = 0; i < n; i++) {
+        const Fr d = core::fr_sub(z, ctx.roots_brp[i]);  // z is off the domain: never zero
+        prefix[i] = acc;
+        acc = core::fr_mul(acc, d);
+        c[i] = core::fr_mul(plain[i], ctx.roots_brp[i]);  // p_i w_i, plain
+    }
+    Fr inv = core::fr_inv(acc);
+    Fr sum = core::fr_zero();
+    for (std::size_t i = n; i-- > 0;) {
+        const Fr inv_i = core::fr_mul(inv, prefix[i]);  // 1 / (z - w_i)
+        inv = core::fr_mul(inv, core::fr_sub(z, ctx.roots_brp[i]));
+        sum = core::fr_add(sum, core::fr_mul(c[i], inv_i));
+    }
+    // sum * (z^n - 1) / n
+    const Fr zn_minus_one = core::fr_sub(core::fr_pow(z, n), core::fr_one());
+    const Fr inv_width = core::fr_inv(core::fr_from_u64(n));
+    y = core::fr_mul(core::fr_mul(core::fr_from_plain(sum), zn_minus_one), inv_width);
+    return std::nullopt;
+}
+
 blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const Fr> poly, const Fr& z, Fr* y_out) {
     const std::size_t n = FIELD_ELEMENTS_PER_BLOB;
     const Fr y = evaluate_polynomial_in_evaluation_form(ctx, poly, z);
@@ -97,18 +132,24 @@ bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst
         data.insert(data.end(), buf, buf + 48);
     }
     const auto digest = core::sha256(data);
-    std::vector<Fr> r_powers(n), z_r(n);
+    std::vector<Fr> r_powers(n);
     core::fr_powers(r_powers, core::hash_to_bls_field(digest.data()));
 
-    std::vector<blst_p1> c_minus_y(n);
+    // sum r^i (C_i - [y_i]G + [z_i]proof_i)
+    //   = sum r^i C_i + sum (r^i z_i) proof_i - [sum r^i y_i]G:
+    // one MSM over commitments and proofs, one multiplication of G.
+    std::vector<blst_p1> points(2 * n);
+    std::vector<Fr> scalars(2 * n);
+    Fr ry = core::fr_zero();
     for (std::size_t i = 0; i < n; i++) {
-        c_minus_y[i] = core::g1_sub(commitments[i], core::g1_mul(core::g1_generator(), ys[i]));
-        z_r[i] = core::fr_mul(zs[i], r_powers[i]);
+        points[i] = commitments[i];
+        points[n + i] = proofs[i];
+        scalars[i] = r_powers[i];
+        scalars[n + i] = core::fr_mul(zs[i], r_powers[i]);
+        ry = core::fr_add(ry, core::fr_mul(ys[i], r_powers[i]));
     }
     const blst_p1 proof_lincomb = core::g1_lincomb(proofs, r_powers);
-    const blst_p1 proof_z_lincomb = core::g1_lincomb(proofs, z_r);
-    const blst_p1 c_minus_y_lincomb = core::g1_lincomb(c_minus_y, r_powers);
-    const blst_p1 rhs = core::g1_add(c_minus_y_lincomb, proof_z_lincomb);
+    const blst_p1 rhs = core::g1_sub(core::g1_lincomb(points, scalars), core::g1_mul(core::g1_generator(), ry));
     // e(sum r^i proof_i, [s]G2) == e(sum r^i (C_i - y_i + z_i proof_i), G2)
     return core::pairings_verify(proof_lincomb, *ctx.g2_s_lines, rhs, *ctx.g2_gen_lines);
 }

@@ -1,6 +1,8 @@
 // Polynomials in evaluation form over the blob domain (deneb spec helpers).
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <span>
 
 #include "context/context_impl.hpp"
@@ -11,6 +13,13 @@ namespace kzg::eip4844 {
 // Spec evaluate_polynomial_in_evaluation_form (barycentric formula).
 core::Fr evaluate_polynomial_in_evaluation_form(const detail::ContextImpl& ctx, std::span<const core::Fr> poly,
                                                 const core::Fr& z);
+
+// Spec blob_to_polynomial followed by evaluate_polynomial_in_evaluation_form,
+// for callers that need only y = p(z) (blob proof verification): the elements
+// are read straight from the bytes and never converted to Montgomery form.
+// Returns the index of the first non-canonical element instead, if any.
+std::optional<std::size_t> evaluate_blob_in_evaluation_form(const detail::ContextImpl& ctx, const Blob& blob,
+                                                            const core::Fr& z, core::Fr& y);
 
 // Spec compute_kzg_proof_impl: returns the proof, y in *y_out.
 blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const core::Fr> poly, const core::Fr& z,
