@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "core/g1.hpp"
+#include "core/g1_mul_batch.hpp"
 #include "unit/unit_helpers.hpp"
 
 namespace {
@@ -202,6 +203,67 @@ TEST(G1, MulAddSub) {
     const Fr a = unit::random_fr(rng), b = unit::random_fr(rng);
     EXPECT_TRUE(g1_equal(g1_add(g1_mul(p, a), g1_mul(p, b)), g1_mul(p, fr_add(a, b))));
     EXPECT_TRUE(g1_equal(g1_mul(g1_mul(p, a), b), g1_mul(p, fr_mul(a, b))));
+}
+
+// ---- batched scalar multiplication ---------------------------------------------------------------
+
+// The 128-bit GLV constant lambda = z^2 - 1 as a field element, plus delta.
+Fr lambda_plus(std::int64_t delta) {
+    const std::uint64_t limbs[4] = {0x00000000ffffffffull, 0xac45a4010001a402ull, 0, 0};
+    Fr l;
+    blst_fr_from_uint64(&l, limbs);
+    return delta >= 0 ? fr_add(l, fr_from_u64(static_cast<std::uint64_t>(delta)))
+                      : fr_sub(l, fr_from_u64(static_cast<std::uint64_t>(-delta)));
+}
+
+void expect_batch_matches(std::vector<blst_p1> points, const std::vector<Fr>& scalars) {
+    std::vector<blst_p1> want(points.size());
+    for (std::size_t i = 0; i < points.size(); i++) want[i] = g1_mul(points[i], scalars[i]);
+    g1_mul_batch(points, scalars);
+    for (std::size_t i = 0; i < points.size(); i++) EXPECT_TRUE(g1_equal(points[i], want[i])) << "entry " << i;
+}
+
+TEST(G1MulBatch, RandomPointsAndScalars) {
+    unit::Rng rng(0x61f0u);
+    for (std::size_t n : {std::size_t{1}, std::size_t{5}, std::size_t{64}}) {
+        std::vector<blst_p1> pts(n);
+        std::vector<Fr> sc(n);
+        for (std::size_t i = 0; i < n; i++) {
+            pts[i] = random_point(rng);
+            sc[i] = unit::random_fr(rng);
+        }
+        expect_batch_matches(pts, sc);
+    }
+}
+
+TEST(G1MulBatch, EdgeScalarsAndPoints) {
+    unit::Rng rng(0x61f1u);
+    const blst_p1 p = random_point(rng);
+    const Fr minus_one = fr_neg(fr_one());
+    std::vector<Fr> sc = {fr_zero(),          fr_one(),          minus_one,        fr_from_u64(2),
+                          fr_from_u64(16),    fr_from_u64(17),   fr_from_u64(31),  fr_from_u64(32),
+                          fr_from_u64(33),    lambda_plus(0),    lambda_plus(1),   lambda_plus(-1),
+                          fr_neg(lambda_plus(0)), fr_neg(lambda_plus(1)), fr_mul(lambda_plus(0), lambda_plus(0)),
+                          fr_from_u64(~0ull), unit::random_fr(rng)};
+    // 2^128 and 2^128 - 1: k1 and k2 at their widest.
+    const std::uint64_t two128[4] = {0, 0, 1, 0}, two128m1[4] = {~0ull, ~0ull, 0, 0};
+    Fr a, b;
+    blst_fr_from_uint64(&a, two128);
+    blst_fr_from_uint64(&b, two128m1);
+    sc.push_back(a);
+    sc.push_back(b);
+    // The same point under every scalar, the identity, and P, -P, 2P side by side.
+    std::vector<blst_p1> pts(sc.size(), p);
+    pts[5] = g1_identity();
+    blst_p1 neg = p;
+    blst_p1_cneg(&neg, true);
+    pts[6] = neg;
+    pts[7] = g1_add(p, p);
+    expect_batch_matches(pts, sc);
+    // Everything trivial: nothing to multiply.
+    std::vector<blst_p1> ids(3, g1_identity());
+    expect_batch_matches(ids, {fr_one(), minus_one, fr_zero()});
+    expect_batch_matches({p, p}, {fr_zero(), fr_zero()});
 }
 
 TEST(Pairing, Bilinear) {

@@ -1,0 +1,252 @@
+#include "core/g1_mul_batch.hpp"
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "core/g1.hpp"
+
+namespace kzg::core {
+
+namespace {
+
+// lambda = z^2 - 1 for the BLS parameter z = -0xd201000000010000: a cube root
+// of unity mod r (lambda^2 + lambda + 1 = r).
+constexpr unsigned __int128 kLambda =
+    (static_cast<unsigned __int128>(0xac45a4010001a402ull) << 64) | 0x00000000ffffffffull;
+
+constexpr unsigned kWindow = 5;
+constexpr unsigned kWindows = 26;  // 26 * 5 = 130 bits: 128 and the last carry
+constexpr unsigned kTable = 1u << (kWindow - 1);  // multiples 1..16
+
+// beta with (beta x, y) = [lambda](x, y) on G1: one of the two primitive cube
+// roots of unity in Fp, the one that matches on the generator.
+const blst_fp& beta() {
+    static const blst_fp value = [] {
+        static const char* const kCandidates[2] = {
+            "005f19672fdf76ce51ba69c6076a0f77eaddb3a93be6f89688de17d813620a00022e01fffffffefffe",
+            "1a0111ea397fe699ec02408663d4de85aa0d857d89759ad4897d29650fb85f9b409427eb4f49fffd8bfd00000000aaac"};
+        std::uint8_t lambda_le[16];
+        for (unsigned k = 0; k < 16; k++) lambda_le[k] = static_cast<std::uint8_t>(kLambda >> (8 * k));
+        blst_p1 q;
+        blst_p1_mult(&q, blst_p1_generator(), lambda_le, 128);
+        blst_p1_affine qa, g;
+        blst_p1_to_affine(&qa, &q);
+        blst_p1_to_affine(&g, blst_p1_generator());
+        for (const char* hex : kCandidates) {
+            std::uint8_t be[48] = {};
+            const std::size_t len = std::strlen(hex) / 2;
+            for (std::size_t k = 0; k < len; k++) {
+                auto nib = [](char c) { return static_cast<std::uint8_t>(c <= '9' ? c - '0' : c - 'a' + 10); };
+                be[48 - len + k] = static_cast<std::uint8_t>(nib(hex[2 * k]) << 4 | nib(hex[2 * k + 1]));
+            }
+            blst_fp b, x;
+            blst_fp_from_bendian(&b, be);
+            blst_fp_mul(&x, &b, &g.x);
+            if (std::memcmp(&x, &qa.x, sizeof x) == 0) return b;
+        }
+        std::abort();  // unreachable for BLS12-381: one candidate always matches
+    }();
+    return value;
+}
+
+// s = k1 + k2 lambda with k1 < lambda and k2 = floor(s / lambda) < 2^128.
+void glv_split(const Fr& s, unsigned __int128& k1, unsigned __int128& k2) {
+    blst_scalar sc;
+    blst_scalar_from_fr(&sc, &s);
+    unsigned __int128 rem = 0, quo = 0;
+    for (int bit = 255; bit >= 0; bit--) {
+        const bool carry = (rem >> 127) != 0;
+        rem = (rem << 1) | ((sc.b[bit / 8] >> (bit % 8)) & 1);
+        quo <<= 1;
+        if (carry || rem >= kLambda) {  // with the carry the true remainder is >= 2^128 > lambda
+            rem -= kLambda;
+            quo |= 1;
+        }
+    }
+    k1 = rem;
+    k2 = quo;
+}
+
+// Signed 5-bit digits of k (< 2^128), least significant first, in [-15, 16].
+void signed_digits(unsigned __int128 k, std::array<std::int8_t, kWindows>& d) {
+    unsigned carry = 0;
+    for (unsigned j = 0; j < kWindows; j++) {
+        const unsigned v = static_cast<unsigned>((k >> (kWindow * j)) & (2 * kTable - 1)) + carry;
+        carry = v > kTable ? 1 : 0;
+        d[j] = static_cast<std::int8_t>(static_cast<int>(v) - static_cast<int>(carry ? 2 * kTable : 0));
+    }
+}
+
+bool fp_eq(const blst_fp& a, const blst_fp& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+// One step for many points at once: slot[i] = slot[i] + (+-)*q, or
+// slot[i] = 2 * slot[i] when q is null. All slopes share one inversion.
+struct Round {
+    struct Op {
+        std::uint32_t slot;
+        const blst_p1_affine* q;  // nullptr: double the slot
+        bool negate;
+    };
+    std::vector<Op> ops;
+    std::vector<blst_fp> num, den, prefix;
+    std::vector<std::uint32_t> act;  // the ops that need a slope, in order
+
+    void run(std::vector<blst_p1_affine>& slot, std::vector<std::uint8_t>& inf) {
+        const std::size_t n = ops.size();
+        num.resize(n);
+        den.resize(n);
+        prefix.resize(n);
+        act.clear();
+        for (std::size_t k = 0; k < n; k++) {
+            const Op& op = ops[k];
+            blst_p1_affine& a = slot[op.slot];
+            if (!op.q) {  // doubling: infinity stays; y is never 0 on this curve (odd order)
+                if (inf[op.slot]) continue;
+                blst_fp_sqr(&num[k], &a.x);
+                blst_fp_mul_by_3(&num[k], &num[k]);
+                blst_fp_add(&den[k], &a.y, &a.y);
+            } else {
+                blst_fp qy = op.q->y;
+                if (op.negate) blst_fp_cneg(&qy, &qy, true);
+                if (inf[op.slot]) {  // infinity + Q = Q
+                    a.x = op.q->x;
+                    a.y = qy;
+                    inf[op.slot] = 0;
+                    continue;
+                }
+                if (fp_eq(a.x, op.q->x)) {
+                    if (!fp_eq(a.y, qy)) {  // P + (-P)
+                        inf[op.slot] = 1;
+                        continue;
+                    }
+                    blst_fp_sqr(&num[k], &a.x);  // P + P: the tangent
+                    blst_fp_mul_by_3(&num[k], &num[k]);
+                    blst_fp_add(&den[k], &a.y, &a.y);
+                } else {
+                    blst_fp_sub(&num[k], &qy, &a.y);
+                    blst_fp_sub(&den[k], &op.q->x, &a.x);
+                }
+            }
+            const std::size_t m = act.size();
+            if (m == 0) {
+                prefix[0] = den[k];
+            } else {
+                blst_fp_mul(&prefix[m], &prefix[m - 1], &den[k]);
+            }
+            act.push_back(static_cast<std::uint32_t>(k));
+        }
+        if (act.empty()) return;
+        blst_fp inv;  // 1 / (product of the dens of act[0..m])
+        blst_fp_inverse(&inv, &prefix[act.size() - 1]);
+        for (std::size_t m = act.size(); m-- > 0;) {
+            const std::size_t k = act[m];
+            blst_fp inv_k;
+            if (m > 0) {
+                blst_fp_mul(&inv_k, &inv, &prefix[m - 1]);
+                blst_fp_mul(&inv, &inv, &den[k]);
+            } else {
+                inv_k = inv;
+            }
+            blst_p1_affine& a = slot[ops[k].slot];
+            const blst_fp bx = ops[k].q ? ops[k].q->x : a.x;
+            blst_fp lambda, x3, t;
+            blst_fp_mul(&lambda, &num[k], &inv_k);
+            blst_fp_sqr(&x3, &lambda);
+            blst_fp_sub(&x3, &x3, &a.x);
+            blst_fp_sub(&x3, &x3, &bx);
+            blst_fp_sub(&t, &a.x, &x3);
+            blst_fp_mul(&t, &lambda, &t);
+            blst_fp_sub(&a.y, &t, &a.y);
+            a.x = x3;
+        }
+    }
+};
+
+}  // namespace
+
+void g1_mul_batch(std::span<blst_p1> points, std::span<const Fr> scalars) {
+    // Identity points and zero scalars give the identity and take no part.
+    std::vector<std::uint32_t> idx;
+    for (std::size_t i = 0; i < points.size(); i++) {
+        if (blst_p1_is_inf(&points[i]) || fr_is_zero(scalars[i])) {
+            points[i] = g1_identity();
+        } else {
+            idx.push_back(static_cast<std::uint32_t>(i));
+        }
+    }
+    const std::size_t n = idx.size();
+    if (n == 0) return;
+
+    // Tables: tab[i * 16 + m - 1] = [m] P_i, phi_tab likewise for phi(P_i).
+    std::vector<blst_p1> proj(n);
+    for (std::size_t i = 0; i < n; i++) proj[i] = points[idx[i]];
+    std::vector<blst_p1_affine> tab(n * kTable), phi_tab(n * kTable);
+    std::vector<std::uint8_t> tab_inf(n * kTable, 0);
+    {
+        std::vector<blst_p1_affine> base(n);
+        const blst_p1* arg[2] = {proj.data(), nullptr};
+        blst_p1s_to_affine(base.data(), arg, n);
+        for (std::size_t i = 0; i < n; i++) tab[i * kTable] = tab[i * kTable + 1] = base[i];
+        Round round;
+        for (std::size_t i = 0; i < n; i++) round.ops.push_back({static_cast<std::uint32_t>(i * kTable + 1), nullptr, false});
+        round.run(tab, tab_inf);  // [2] P
+        for (unsigned m = 2; m < kTable; m++) {  // [m + 1] P = [m] P + P
+            round.ops.clear();
+            for (std::size_t i = 0; i < n; i++) {
+                tab[i * kTable + m] = tab[i * kTable + m - 1];
+                tab_inf[i * kTable + m] = tab_inf[i * kTable + m - 1];
+                round.ops.push_back({static_cast<std::uint32_t>(i * kTable + m), &base[i], false});
+            }
+            round.run(tab, tab_inf);
+        }
+        for (std::size_t e = 0; e < tab.size(); e++) {
+            phi_tab[e] = tab[e];
+            blst_fp_mul(&phi_tab[e].x, &tab[e].x, &beta());
+        }
+    }
+    // [m] P for m <= 16 is never infinity: P has prime order r.
+    std::vector<std::array<std::int8_t, kWindows>> d1(n), d2(n);
+    for (std::size_t i = 0; i < n; i++) {
+        unsigned __int128 k1, k2;
+        glv_split(scalars[idx[i]], k1, k2);
+        signed_digits(k1, d1[i]);
+        signed_digits(k2, d2[i]);
+    }
+
+    std::vector<blst_p1_affine> acc(n);
+    std::vector<std::uint8_t> inf(n, 1);
+    Round round;
+    round.ops.reserve(n);
+    for (unsigned j = kWindows; j-- > 0;) {
+        if (j + 1 < kWindows) {
+            for (unsigned b = 0; b < kWindow; b++) {
+                round.ops.clear();
+                for (std::size_t i = 0; i < n; i++)
+                    if (!inf[i]) round.ops.push_back({static_cast<std::uint32_t>(i), nullptr, false});
+                round.run(acc, inf);
+            }
+        }
+        for (int half = 0; half < 2; half++) {
+            const auto& d = half == 0 ? d1 : d2;
+            const auto& t = half == 0 ? tab : phi_tab;
+            round.ops.clear();
+            for (std::size_t i = 0; i < n; i++) {
+                const int v = d[i][j];
+                if (v == 0) continue;
+                const unsigned m = static_cast<unsigned>(v < 0 ? -v : v);
+                round.ops.push_back({static_cast<std::uint32_t>(i), &t[i * kTable + m - 1], v < 0});
+            }
+            round.run(acc, inf);
+        }
+    }
+    for (std::size_t i = 0; i < n; i++) {
+        if (inf[i]) {
+            points[idx[i]] = g1_identity();
+        } else {
+            blst_p1_from_affine(&points[idx[i]], &acc[i]);
+        }
+    }
+}
+
+}  // namespace kzg::core
