@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/affine_add.hpp"
 #include "core/g1.hpp"
 
 namespace kzg::core {
@@ -78,8 +79,6 @@ void signed_digits(unsigned __int128 k, std::array<std::int8_t, kWindows>& d) {
     }
 }
 
-bool fp_eq(const blst_fp& a, const blst_fp& b) { return std::memcmp(&a, &b, sizeof a) == 0; }
-
 // One step for many points at once: slot[i] = slot[i] + (+-)*q, or
 // slot[i] = 2 * slot[i] when q is null. All slopes share one inversion.
 struct Round {
@@ -101,11 +100,9 @@ struct Round {
         for (std::size_t k = 0; k < n; k++) {
             const Op& op = ops[k];
             blst_p1_affine& a = slot[op.slot];
-            if (!op.q) {  // doubling: infinity stays; y is never 0 on this curve (odd order)
+            if (!op.q) {  // doubling: infinity stays
                 if (inf[op.slot]) continue;
-                blst_fp_sqr(&num[k], &a.x);
-                blst_fp_mul_by_3(&num[k], &num[k]);
-                blst_fp_add(&den[k], &a.y, &a.y);
+                affine_slope(a, a.x, a.y, num[k], den[k]);
             } else {
                 blst_fp qy = op.q->y;
                 if (op.negate) blst_fp_cneg(&qy, &qy, true);
@@ -115,17 +112,9 @@ struct Round {
                     inf[op.slot] = 0;
                     continue;
                 }
-                if (fp_eq(a.x, op.q->x)) {
-                    if (!fp_eq(a.y, qy)) {  // P + (-P)
-                        inf[op.slot] = 1;
-                        continue;
-                    }
-                    blst_fp_sqr(&num[k], &a.x);  // P + P: the tangent
-                    blst_fp_mul_by_3(&num[k], &num[k]);
-                    blst_fp_add(&den[k], &a.y, &a.y);
-                } else {
-                    blst_fp_sub(&num[k], &qy, &a.y);
-                    blst_fp_sub(&den[k], &op.q->x, &a.x);
+                if (affine_slope(a, op.q->x, qy, num[k], den[k]) == AffineSlope::kCancel) {  // P + (-P)
+                    inf[op.slot] = 1;
+                    continue;
                 }
             }
             const std::size_t m = act.size();
@@ -149,16 +138,8 @@ struct Round {
                 inv_k = inv;
             }
             blst_p1_affine& a = slot[ops[k].slot];
-            const blst_fp bx = ops[k].q ? ops[k].q->x : a.x;
-            blst_fp lambda, x3, t;
-            blst_fp_mul(&lambda, &num[k], &inv_k);
-            blst_fp_sqr(&x3, &lambda);
-            blst_fp_sub(&x3, &x3, &a.x);
-            blst_fp_sub(&x3, &x3, &bx);
-            blst_fp_sub(&t, &a.x, &x3);
-            blst_fp_mul(&t, &lambda, &t);
-            blst_fp_sub(&a.y, &t, &a.y);
-            a.x = x3;
+            const blst_fp bx = ops[k].q ? ops[k].q->x : a.x;  // a copy: a.x changes
+            affine_add_finish(a, a, bx, num[k], inv_k);
         }
     }
 };

@@ -4,14 +4,13 @@
 #include <cassert>
 #include <cstring>
 
+#include "core/affine_add.hpp"
 #include "core/g1.hpp"
 #include "core/parallel.hpp"
 
 namespace kzg::core {
 
 namespace {
-
-bool fp_equal(const blst_fp& a, const blst_fp& b) { return std::memcmp(&a, &b, sizeof(blst_fp)) == 0; }
 
 // Bases per round of bucket accumulation: bounds the working memory of one MSM
 // (about 96 bytes * (kChunk * windows + buckets)).
@@ -57,17 +56,8 @@ struct PairAdder {
                 kind[k] = 2;
             } else if (!qa) {
                 kind[k] = 1;
-            } else if (fp_equal(pa->x, qa->x)) {
-                if (fp_equal(pa->y, qa->y)) {
-                    blst_fp_sqr(&num[k], &pa->x);
-                    blst_fp_mul_by_3(&num[k], &num[k]);
-                    blst_fp_add(&den[k], &pa->y, &pa->y);
-                } else {
-                    kind[k] = 3;
-                }
-            } else {
-                blst_fp_sub(&num[k], &qa->y, &pa->y);
-                blst_fp_sub(&den[k], &qa->x, &pa->x);
+            } else if (affine_slope(*pa, qa->x, qa->y, num[k], den[k]) == AffineSlope::kCancel) {
+                kind[k] = 3;
             }
             if (kind[k] != 0) den[k] = one;
             // kChains independent product chains: the multiplications of
@@ -117,15 +107,7 @@ struct PairAdder {
                 case 3: out_inf[pr.out] = 1; continue;
                 default: break;
             }
-            blst_fp lambda, x3, t;
-            blst_fp_mul(&lambda, &num[k], &inv_k);
-            blst_fp_sqr(&x3, &lambda);
-            blst_fp_sub(&x3, &x3, &pa->x);
-            blst_fp_sub(&x3, &x3, &qa->x);
-            blst_fp_sub(&t, &pa->x, &x3);
-            blst_fp_mul(&t, &lambda, &t);
-            blst_fp_sub(&r.y, &t, &pa->y);
-            r.x = x3;
+            affine_add_finish(r, *pa, qa->x, num[k], inv_k);
         }
     }
 };
@@ -265,15 +247,7 @@ struct Batch {
                 inv_k = inv;
             }
             blst_p1_affine& q = buckets[items[k].bucket];
-            blst_fp lambda, x3, t;
-            blst_fp_mul(&lambda, &num[k], &inv_k);
-            blst_fp_sqr(&x3, &lambda);
-            blst_fp_sub(&x3, &x3, &q.x);
-            blst_fp_sub(&x3, &x3, items[k].px);
-            blst_fp_sub(&t, &q.x, &x3);
-            blst_fp_mul(&t, &lambda, &t);
-            blst_fp_sub(&q.y, &t, &q.y);
-            q.x = x3;
+            affine_add_finish(q, q, *items[k].px, num[k], inv_k);
         }
         size = 0;
     }
@@ -316,17 +290,9 @@ void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::
         if (add.negate) blst_fp_cneg(&py, &p.y, true);
         blst_p1_affine& q = buckets[b];
         const std::size_t k = batch.size;
-        if (fp_equal(q.x, p.x)) {
-            if (!fp_equal(q.y, py)) {  // P + (-P): the bucket empties
-                filled[b] = 0;
-                continue;
-            }
-            blst_fp_sqr(&batch.num[k], &q.x);  // P + P: the tangent's slope 3x^2 / 2y
-            blst_fp_mul_by_3(&batch.num[k], &batch.num[k]);
-            blst_fp_add(&batch.den[k], &q.y, &q.y);
-        } else {
-            blst_fp_sub(&batch.num[k], &py, &q.y);
-            blst_fp_sub(&batch.den[k], &p.x, &q.x);
+        if (affine_slope(q, p.x, py, batch.num[k], batch.den[k]) == AffineSlope::kCancel) {
+            filled[b] = 0;  // P + (-P): the bucket empties
+            continue;
         }
         batch.items[k] = {b, &p.x};
         s.stamp[b] = epoch;
