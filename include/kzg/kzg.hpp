@@ -162,6 +162,13 @@ class Context {
     // consensus-specs JSON: {"g1_lagrange": [...], "g2_monomial": [...], "g1_monomial": [...]}.
     static Result<std::shared_ptr<const Context>> from_json(std::string_view json,
                                                             const ContextOptions& options = {});
+    // Compressed points as c-kzg's load_trusted_setup takes them: 4096 G1
+    // monomial, 4096 G1 Lagrange (file order) and 65 G2 monomial points,
+    // concatenated. Wrong lengths and bad points: kInvalidSetup.
+    static Result<std::shared_ptr<const Context>> from_compressed(std::span<const std::uint8_t> g1_monomial,
+                                                                  std::span<const std::uint8_t> g1_lagrange,
+                                                                  std::span<const std::uint8_t> g2_monomial,
+                                                                  const ContextOptions& options = {});
     // Reads a file in either format (JSON when its first non-blank byte is '{').
     static Result<std::shared_ptr<const Context>> from_file(const std::string& path,
                                                             const ContextOptions& options = {});

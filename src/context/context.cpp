@@ -100,6 +100,40 @@ Result<std::shared_ptr<const Context>> Context::from_json(std::string_view json,
     return build(std::move(impl).value());
 }
 
+namespace {
+
+// Splits concatenated compressed points of N bytes each; names each by index.
+template <std::size_t N>
+std::optional<Error> split_points(std::span<const std::uint8_t> bytes, std::size_t count, const char* field,
+                                  std::vector<std::array<std::uint8_t, N>>& out) {
+    if (bytes.size() != count * N)
+        return Error{ErrorCode::kInvalidSetup, std::string(field) + ": expected " + std::to_string(count * N) +
+                                                   " bytes (" + std::to_string(count) + " points), got " +
+                                                   std::to_string(bytes.size())};
+    out.resize(count);
+    for (std::size_t i = 0; i < count; i++) std::copy_n(bytes.data() + i * N, N, out[i].begin());
+    return std::nullopt;
+}
+
+}  // namespace
+
+Result<std::shared_ptr<const Context>> Context::from_compressed(std::span<const std::uint8_t> g1_monomial,
+                                                                std::span<const std::uint8_t> g1_lagrange,
+                                                                std::span<const std::uint8_t> g2_monomial,
+                                                                const ContextOptions& options) {
+    setup::CompressedSetup c;
+    try {
+        if (auto e = split_points(g1_monomial, setup::NUM_G1_POINTS, "g1_monomial", c.g1_monomial)) return *e;
+        if (auto e = split_points(g1_lagrange, setup::NUM_G1_POINTS, "g1_lagrange", c.g1_lagrange)) return *e;
+        if (auto e = split_points(g2_monomial, setup::NUM_G2_POINTS, "g2_monomial", c.g2_monomial)) return *e;
+    } catch (const std::bad_alloc&) {
+        return Error{ErrorCode::kInternal, "out of memory while building the context"};
+    }
+    auto impl = impl_from(setup::validate_setup(c), options);
+    if (!impl) return impl.error();
+    return build(std::move(impl).value());
+}
+
 Result<std::shared_ptr<const Context>> Context::from_file(const std::string& path, const ContextOptions& options) {
     std::ifstream in(path, std::ios::binary);
     if (!in) return Error{ErrorCode::kIo, path + ": cannot open"};
