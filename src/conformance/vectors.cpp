@@ -240,7 +240,9 @@ Result<Report> run_directory(const Context& ctx, const fs::path& dir, const std:
     std::map<std::string, std::vector<fs::path>> cases;
     std::set<std::string> unknown;
     const auto& known = known_functions();
-    for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, ec);
+    // Function folders are often symlinks into a spec-tests checkout: follow them.
+    const auto walk = fs::directory_options::skip_permission_denied | fs::directory_options::follow_directory_symlink;
+    for (auto it = fs::recursive_directory_iterator(dir, walk, ec);
          !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
         if (!it->is_regular_file() || it->path().filename() != "data.yaml") continue;
         const fs::path case_dir = it->path().parent_path();

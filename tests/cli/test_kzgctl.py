@@ -142,6 +142,25 @@ class Kzgctl(unittest.TestCase):
         self.assertEqual(rc, 3)
         self.assertIn("line 2", err)
 
+    def test_vectors_needs_cases_and_follows_symlinks(self):
+        empty = self.path("no-vectors")
+        os.makedirs(empty, exist_ok=True)
+        rc, out, err = run("vectors", empty)
+        self.assertEqual(rc, 1, out)
+        self.assertIn("0 passed, 0 failed", out)
+        self.assertIn("no reference test cases", err)
+        # A tree whose function folder is a symlink, as a spec-tests checkout is often laid out.
+        linked = self.path("linked-vectors")
+        os.makedirs(linked, exist_ok=True)
+        target = os.path.join(os.path.abspath(VECTORS), "blob_to_kzg_commitment")
+        link = os.path.join(linked, "blob_to_kzg_commitment")
+        if not os.path.islink(link):
+            os.symlink(target, link)
+        expected = sum(1 for root, _, files in os.walk(target) for f in files if f == "data.yaml")
+        self.assertGreater(expected, 0)
+        out = self.ok("vectors", linked)
+        self.assertEqual(out.strip().splitlines()[-1], f"{expected} passed, 0 failed")
+
     def test_cells_proofs_recover_verify(self):
         out = json.loads(self.ok("compute-cells-and-proofs", self.raw_file))
         cells, proofs = out["cells"], out["proofs"]

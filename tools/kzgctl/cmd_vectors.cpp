@@ -45,6 +45,11 @@ void register_vectors(CLI::App& app, Env& env) {
             for (const auto& s : report->functions)
                 std::cout << s.function << ": " << s.passed << " passed, " << s.failed << " failed\n";
             std::cout << report->passed << " passed, " << report->failed << " failed\n";
+            if (report->passed + report->failed == 0) {  // a conformance run that ran nothing proves nothing
+                std::cerr << "kzgctl: no reference test cases (<function>/<config>/<case>/data.yaml) under " << o->dir
+                          << "\n";
+                return kExitFalse;
+            }
             return report->failed == 0 ? kExitOk : kExitFalse;
         };
     });
