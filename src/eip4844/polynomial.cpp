@@ -113,8 +113,8 @@ bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commit
     return core::pairings_verify(lhs, *ctx.g2_gen_lines, proof, *ctx.g2_s_lines);
 }
 
-bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst_p1> commitments,
-                            std::span<const Fr> zs, std::span<const Fr> ys, std::span<const blst_p1> proofs) {
+Fr compute_kzg_proof_batch_challenge(std::span<const blst_p1> commitments, std::span<const Fr> zs,
+                                     std::span<const Fr> ys, std::span<const blst_p1> proofs) {
     const std::size_t n = commitments.size();
     // r = hash_to_bls_field(domain || u64(4096) || u64(n) || (C_i || z_i || y_i || proof_i)...)
     std::vector<std::uint8_t> data(kBatchDomain, kBatchDomain + 16);
@@ -132,8 +132,14 @@ bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst
         data.insert(data.end(), buf, buf + 48);
     }
     const auto digest = core::sha256(data);
+    return core::hash_to_bls_field(digest.data());
+}
+
+bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst_p1> commitments,
+                            std::span<const Fr> zs, std::span<const Fr> ys, std::span<const blst_p1> proofs) {
+    const std::size_t n = commitments.size();
     std::vector<Fr> r_powers(n);
-    core::fr_powers(r_powers, core::hash_to_bls_field(digest.data()));
+    core::fr_powers(r_powers, compute_kzg_proof_batch_challenge(commitments, zs, ys, proofs));
 
     // sum r^i (C_i - [y_i]G + [z_i]proof_i)
     //   = sum r^i C_i + sum (r^i z_i) proof_i - [sum r^i y_i]G:

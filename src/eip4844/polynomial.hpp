@@ -29,6 +29,14 @@ blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const c
 bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commitment, const core::Fr& z,
                            const core::Fr& y, const blst_p1& proof);
 
+// The random challenge r of spec verify_kzg_proof_batch:
+//   hash_to_bls_field(RANDOM_CHALLENGE_KZG_BATCH_DOMAIN || u64(4096) || u64(n) ||
+//                     (commitment_i || z_i || y_i || proof_i) for each i).
+// Internal, and a function of its own so that tests can check the transcript
+// against the spec (tests/soundness); the verifier below uses exactly this.
+core::Fr compute_kzg_proof_batch_challenge(std::span<const blst_p1> commitments, std::span<const core::Fr> zs,
+                                           std::span<const core::Fr> ys, std::span<const blst_p1> proofs);
+
 // Spec verify_kzg_proof_batch (n >= 1).
 bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst_p1> commitments,
                             std::span<const core::Fr> zs, std::span<const core::Fr> ys,
