@@ -13,13 +13,17 @@ PACKAGES=(
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
     libboost1.81-dev libssl-dev
     prometheus-cpp-dev prometheus
-    python3 python3-yaml curl wrk nginx
+    python3 python3-yaml python3-dev curl wrk nginx
+    libnode-dev
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
     # npm may come from Node.js' own installer rather than Debian.
     if [[ $p == npm ]] && command -v npm >/dev/null 2>&1; then continue; fi
+    # Node.js headers for c-kzg's Node.js binding suite: Node.js' own packages
+    # ship them; Debian's nodejs needs libnode-dev (never mix the two).
+    if [[ $p == libnode-dev ]] && [[ -f "$(dirname "$(dirname "$(realpath "$(command -v node || echo /usr/bin/node)")")")/include/node/node_api.h" ]]; then continue; fi
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
