@@ -17,7 +17,7 @@ every binding function once per round (the shortest few REPS times, per-call
 mean), the rounds alternating A, B, A, B, ...
 (one warm-up round each, not counted). The result is the median of
 --iterations rounds per function and side: a markdown table (c-kzg ms, kzgd
-ms, ratio = c-kzg / kzgd, so > 1 means kzgd is faster) and, with --json, the
+ms, ratio = kzgd / c-kzg as kzg_compare prints it, so < 1 means kzgd is faster) and, with --json, the
 same as JSON. A benchmark, never a test.
 
   bench/bindings_compare.py --prefix BUILD/test-install \\
@@ -290,6 +290,8 @@ def main():
                     help=f"load_trusted_setup's precompute on both sides (default {PRECOMPUTE})")
     ap.add_argument("--json", nargs="?", const="-", metavar="FILE",
                     help="also write the results as JSON (to FILE, or stdout)")
+    ap.add_argument("--cxx-json", metavar="FILE",
+                    help="kzg_compare --json output of the same machine: adds the C++ ratio and the difference")
     ap.add_argument("--worker", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -330,7 +332,7 @@ def main():
     rows = []
     for name, label in FUNCTIONS:
         ma, mb = statistics.median(samples["c-kzg"][name]), statistics.median(samples["kzgd"][name])
-        rows.append({"function": name, "label": label, "ckzg_ms": ma, "kzgd_ms": mb, "ratio": ma / mb,
+        rows.append({"function": name, "label": label, "ckzg_ms": ma, "kzgd_ms": mb, "ratio": mb / ma,
                      "ckzg_samples_ms": samples["c-kzg"][name], "kzgd_samples_ms": samples["kzgd"][name]})
 
     def fmt(ms):
@@ -341,12 +343,24 @@ def main():
           f"(per call; {', '.join(f'{n} x{r}' for n, r in REPS.items())} calls per round); "
           f"{cpu_model()}, {os.cpu_count()} CPUs, load average {load0:.1f} -> {os.getloadavg()[0]:.1f}; "
           f"{b.info['version']}.\n")
-    print("| function | c-kzg ms | kzgd ms | ratio (c-kzg / kzgd) |")
-    print("|---|---:|---:|---:|")
+    # kzg_compare's rows are named "function" or "function (detail)".
+    cxx = {}
+    if args.cxx_json:
+        with open(args.cxx_json) as f:
+            cxx = {r["function"].split(" ")[0]: r["ratio"] for r in json.load(f)["rows"]}
     for r in rows:
-        print(f"| {r['label']} | {fmt(r['ckzg_ms'])} | {fmt(r['kzgd_ms'])} | {r['ratio']:.2f}x |")
+        if r["function"] in cxx:
+            r["cxx_ratio"] = cxx[r["function"]]
+            r["ratio_difference"] = r["ratio"] / r["cxx_ratio"] - 1
+    extra = " C++ ratio (kzg_compare) | difference |" if cxx else ""
+    print("| function | c-kzg ms | kzgd ms | ratio (kzgd / c-kzg) |" + extra)
+    print("|---|---:|---:|---:|" + ("---:|---:|" if cxx else ""))
+    for r in rows:
+        tail = (f" {r['cxx_ratio']:.2f} | {r['ratio_difference'] * 100:+.0f}% |" if "cxx_ratio" in r
+                else (" | |" if cxx else ""))
+        print(f"| {r['label']} | {fmt(r['ckzg_ms'])} | {fmt(r['kzgd_ms'])} | {r['ratio']:.2f} |" + tail)
     print(f"| load_trusted_setup (precompute {args.precompute}, once) | {a.info['load_s'] * 1e3:.0f} | "
-          f"{b.info['load_s'] * 1e3:.0f} | {a.info['load_s'] / b.info['load_s']:.2f}x |")
+          f"{b.info['load_s'] * 1e3:.0f} | {b.info['load_s'] / a.info['load_s']:.2f} |" + (" | |" if cxx else ""))
     print(f"\n(total wall time {time.time() - t0:.0f} s)")
 
     if args.json:

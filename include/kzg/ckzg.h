@@ -18,7 +18,9 @@
  *
  * Every call checks its pointers: a NULL argument that c-kzg would dereference
  * is C_KZG_BADARGS here, never a crash. Outputs are written only on C_KZG_OK,
- * except that the verify calls set *ok = false first, as c-kzg does.
+ * except that, as in c-kzg, verify_kzg_proof, verify_blob_kzg_proof,
+ * verify_cell_kzg_proof_batch and verify_blob_kzg_proof_batch of one blob
+ * set *ok = false before they check their input.
  */
 #ifndef KZG_CKZG_H
 #define KZG_CKZG_H

@@ -278,7 +278,9 @@ C_KZG_RET verify_blob_kzg_proof_batch(bool* ok, const Blob* blobs, const Bytes48
         *ok = true;
         return C_KZG_OK;
     }
-    *ok = false;
+    // c-kzg: one blob goes through verify_blob_kzg_proof, which clears *ok
+    // first; a larger batch leaves *ok alone unless it gets to the pairing.
+    if (n == 1) *ok = false;
     const kzg::Context* ctx = context_of(s);
     if (ctx == nullptr || blobs == nullptr || commitments_bytes == nullptr || proofs_bytes == nullptr)
         return C_KZG_BADARGS;
