@@ -5,14 +5,17 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <numeric>
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kzg/kzg.hpp"
@@ -517,26 +520,102 @@ TEST_F(Eip7594Props, RecoverCellsOnlyFromSubsets) {
     }
 }
 
+// Every input of the batch challenge feeds the transcript: changing any one
+// commitment, commitment index, cell index, cell byte or proof, the number of
+// commitments or of cells, or the order of the cells changes the challenge.
 TEST_F(Eip7594Props, ChallengeDependsOnEveryInput) {
-    const BlobData& d = blob(0);
-    std::vector<Bytes48> commitments{d.commitment};
-    std::vector<std::uint64_t> ci{0, 0}, idx{3, 4};
-    std::vector<Cell> cells{d.cp.cells[3], d.cp.cells[4]};
-    std::vector<Bytes48> proofs{d.cp.proofs[3], d.cp.proofs[4]};
-    const auto base = ctx().compute_verify_cell_kzg_proof_batch_challenge(commitments, ci, idx, cells, proofs);
-    ASSERT_TRUE(base.ok()) << base.message();
-    const auto again = ctx().compute_verify_cell_kzg_proof_batch_challenge(commitments, ci, idx, cells, proofs);
-    ASSERT_TRUE(again.ok());
-    EXPECT_EQ(*base, *again);
-    std::vector<std::uint64_t> idx2{3, 5};
-    const auto other_idx = ctx().compute_verify_cell_kzg_proof_batch_challenge(commitments, ci, idx2, cells, proofs);
-    ASSERT_TRUE(other_idx.ok());
-    EXPECT_NE(*base, *other_idx);
-    std::vector<Cell> cells2 = cells;
-    cells2[1].bytes[31] ^= 1;
-    const auto other_cell = ctx().compute_verify_cell_kzg_proof_batch_challenge(commitments, ci, idx, cells2, proofs);
-    ASSERT_TRUE(other_cell.ok());
-    EXPECT_NE(*base, *other_cell);
+    struct Inputs {
+        std::vector<Bytes48> commitments;
+        std::vector<std::uint64_t> commitment_indices, cell_indices;
+        std::vector<Cell> cells;
+        std::vector<Bytes48> proofs;
+        void add(const BlobData& d, std::uint64_t ci, std::uint64_t k) {
+            commitment_indices.push_back(ci);
+            cell_indices.push_back(k);
+            cells.push_back(d.cp.cells[k]);
+            proofs.push_back(d.cp.proofs[k]);
+        }
+    };
+    auto challenge = [](const Inputs& in) -> std::optional<Bytes32> {
+        auto r = ctx().compute_verify_cell_kzg_proof_batch_challenge(in.commitments, in.commitment_indices,
+                                                                     in.cell_indices, in.cells, in.proofs);
+        EXPECT_TRUE(r.ok()) << r.message();
+        if (!r.ok()) return std::nullopt;
+        return *r;
+    };
+    // Two commitments, three cells: cell 0 and 127 of blob 0, cell 64 of blob 1.
+    Inputs base;
+    base.commitments = {blob(0).commitment, blob(1).commitment};
+    base.add(blob(0), 0, 0);
+    base.add(blob(1), 1, 64);
+    base.add(blob(0), 0, 127);
+    const auto c0 = challenge(base);
+    ASSERT_TRUE(c0.has_value());
+    const Inputs copy = base;  // equal values in other buffers
+    EXPECT_EQ(challenge(copy), c0);
+
+    std::vector<std::pair<std::string, Inputs>> variants;
+    auto vary = [&](const std::string& what, auto edit) {
+        Inputs v = base;
+        edit(v);
+        variants.emplace_back(what, std::move(v));
+    };
+    // name[i] (appended piecewise: GCC 12 warns falsely on "literal" + std::string).
+    auto at = [](const char* name, std::size_t i) {
+        std::string s(name);
+        s += '[';
+        s += std::to_string(i);
+        s += ']';
+        return s;
+    };
+    const std::size_t n = base.cell_indices.size();
+    for (std::size_t i = 0; i < base.commitments.size(); i++)
+        vary(at("commitments", i), [&](Inputs& v) { v.commitments[i] = blob(2).commitment; });
+    vary("commitments swapped", [](Inputs& v) { std::swap(v.commitments[0], v.commitments[1]); });
+    vary("an unused commitment appended", [](Inputs& v) { v.commitments.push_back(blob(2).commitment); });
+    vary("commitment 0 repeated at the end", [](Inputs& v) { v.commitments.push_back(v.commitments[0]); });
+    for (std::size_t k = 0; k < n; k++) {
+        vary(at("commitment_indices", k), [&](Inputs& v) { v.commitment_indices[k] ^= 1; });
+        vary(at("cell_indices", k), [&](Inputs& v) { v.cell_indices[k] = (v.cell_indices[k] + 1) % kCells; });
+        vary(at("proofs", k), [&](Inputs& v) { v.proofs[k] = blob(2).cp.proofs[k + 5]; });
+    }
+    // Cell bytes: the first and last byte of the first and last cell, and
+    // element boundaries of the middle one. Lowering a non-zero byte (or
+    // raising a zero one) keeps the element below r.
+    const std::pair<std::size_t, std::size_t> positions[] = {
+        {0, 0}, {0, kzg::BYTES_PER_CELL - 1}, {n - 1, 0}, {n - 1, kzg::BYTES_PER_CELL - 1},
+        {1, 31}, {1, 32}, {1, kzg::BYTES_PER_CELL / 2}};
+    for (const auto& pos : positions) {
+        const std::size_t k = pos.first, byte = pos.second;  // (clang < 16 cannot capture bindings)
+        vary(at("cells", k) + " byte " + std::to_string(byte), [&](Inputs& v) {
+            auto& b = v.cells[k].bytes[byte];
+            b = b != 0 ? static_cast<std::uint8_t>(b - 1) : 1;
+        });
+    }
+    vary("cells 0 and 2 swapped, with their indices and proofs", [](Inputs& v) {
+        std::swap(v.commitment_indices[0], v.commitment_indices[2]);
+        std::swap(v.cell_indices[0], v.cell_indices[2]);
+        std::swap(v.cells[0], v.cells[2]);
+        std::swap(v.proofs[0], v.proofs[2]);
+    });
+    vary("the last cell dropped", [](Inputs& v) {
+        v.commitment_indices.pop_back();
+        v.cell_indices.pop_back();
+        v.cells.pop_back();
+        v.proofs.pop_back();
+    });
+    vary("a cell appended", [](Inputs& v) { v.add(blob(1), 1, 3); });
+    vary("no cells", [](Inputs& v) { v = Inputs{v.commitments, {}, {}, {}, {}}; });
+
+    // Distinct from the base and from each other.
+    std::map<std::array<std::uint8_t, 32>, std::string> seen{{c0->bytes, "the base inputs"}};
+    for (const auto& [what, v] : variants) {
+        const auto c = challenge(v);
+        ASSERT_TRUE(c.has_value()) << what;
+        const auto [it, fresh] = seen.emplace(c->bytes, what);
+        EXPECT_TRUE(fresh) << what << ": the same challenge as " << it->second;
+    }
+    EXPECT_EQ(seen.size(), variants.size() + 1);
 }
 
 // ---- Errors -----------------------------------------------------------------------

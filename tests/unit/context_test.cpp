@@ -5,6 +5,7 @@
 #include <latch>
 #include <thread>
 
+#include "soundness/sha256_oracle.hpp"
 #include "unit/unit_helpers.hpp"
 
 namespace {
@@ -24,6 +25,56 @@ std::shared_ptr<const kzg::Context> mainnet() {
     return ctx;
 }
 
+// The mainnet setup's identity (README): sha256 of the compressed points
+// g1_lagrange (file order) || g2_monomial || g1_monomial.
+constexpr char kMainnetSetupSha256[] = "608ac720ba55fc77f65d155391020fc5b0501db266a3e360e734d6c0db0dfae3";
+
+// The same identity computed from trusted_setup.txt with an independent
+// SHA-256 and hex codec (not the library's), so a shared bug cannot hide.
+// "" (with a gtest failure) when the file does not have the expected shape.
+std::string setup_sha256_of_text_file() {
+    const auto& lines = unit::mainnet_lines();
+    if (lines.size() != unit::kTotalLines || lines[0] != "4096" || lines[1] != "65") {
+        ADD_FAILURE() << KZG_TRUSTED_SETUP_TXT << ": " << lines.size() << " lines, expected 4096, 65 and the points";
+        return "";
+    }
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        return -1;
+    };
+    soundness::Sha256 h;
+    std::vector<std::uint8_t> point;
+    // Lines 3.. are the points in the identity's order: 4096 G1 (48 B), 65 G2 (96 B), 4096 G1.
+    for (std::size_t i = unit::kG1LagrangeLine - 1; i < lines.size(); i++) {
+        std::string line = lines[i];
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const std::size_t want = (i + 1 >= unit::kG2Line && i + 1 < unit::kG1MonomialLine) ? 96 : 48;
+        if (line.size() != 2 * want) {
+            ADD_FAILURE() << "line " << i + 1 << ": " << line.size() << " hex digits, expected " << 2 * want;
+            return "";
+        }
+        point.assign(want, 0);
+        for (std::size_t j = 0; j < want; j++) {
+            const int hi = nibble(line[2 * j]), lo = nibble(line[2 * j + 1]);
+            if (hi < 0 || lo < 0) {
+                ADD_FAILURE() << "line " << i + 1 << ": not hex";
+                return "";
+            }
+            point[j] = static_cast<std::uint8_t>(hi * 16 + lo);
+        }
+        h.update(point);
+    }
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (std::uint8_t b : h.finish()) {
+        out += kDigits[b >> 4];
+        out += kDigits[b & 15];
+    }
+    return out;
+}
+
 TEST(Context, MainnetLoads) {
     auto ctx = mainnet();
     ASSERT_NE(ctx, nullptr);
@@ -38,6 +89,9 @@ TEST(Context, MainnetLoads) {
     EXPECT_EQ(again->setup_sha256_hex(), hex);
     EXPECT_EQ(again->setup_sha256(), ctx->setup_sha256());
     EXPECT_NE(hex, std::string(64, '0'));
+    // The full identity, and the same value computed here from the text file.
+    EXPECT_EQ(hex, kMainnetSetupSha256);
+    EXPECT_EQ(setup_sha256_of_text_file(), kMainnetSetupSha256);
 }
 
 TEST(Context, SameResultsFromFourThreads) {
