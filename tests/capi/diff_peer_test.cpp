@@ -49,6 +49,8 @@
 #include <utility>
 #include <vector>
 
+#include "support/diff_seed.hpp"
+
 namespace {
 
 // ---- the two libraries ---------------------------------------------------------------------
@@ -133,21 +135,8 @@ std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
     return static_cast<std::uint64_t>(x);
 }
 
-// The seed: KZG_DIFF_SEED, else fresh; printed once.
-std::uint64_t seed() {
-    static const std::uint64_t s = [] {
-        std::uint64_t v;
-        if (const char* e = std::getenv("KZG_DIFF_SEED"); e != nullptr && *e != '\0') {
-            v = env_u64("KZG_DIFF_SEED", 0);
-        } else {
-            std::random_device rd;
-            v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-        }
-        std::printf("kzg_capi_diff: seed 0x%016" PRIx64 " (replay: KZG_DIFF_SEED=0x%016" PRIx64 ")\n", v, v);
-        return v;
-    }();
-    return s;
-}
+// The seed (tests/support/diff_seed.hpp).
+std::uint64_t seed() { return kzg_test::diff_seed("kzg_capi_diff"); }
 
 // The random inputs scale with this (the adversarial ones do not).
 std::uint64_t scale() {

@@ -24,6 +24,7 @@
 #include <numeric>
 
 #include "differential/reference.hpp"
+#include "support/diff_seed.hpp"
 
 namespace diff {
 namespace {
@@ -70,26 +71,8 @@ const std::vector<BlobData>& blobs() {
     return data;
 }
 
-// The run's seed: KZG_DIFF_SEED (decimal or 0x hex) replays a run, otherwise a
-// fresh one from std::random_device; printed once, at the first test.
-std::uint64_t run_seed() {
-    static const std::uint64_t seed = [] {
-        std::uint64_t v = 0;
-        const char* e = std::getenv("KZG_DIFF_SEED");
-        if (e != nullptr && *e != '\0') {
-            char* end = nullptr;
-            v = std::strtoull(e, &end, 0);
-            if (*end != '\0') ADD_FAILURE() << "KZG_DIFF_SEED must be a number, got '" << e << "'";
-        } else {
-            std::random_device rd;
-            v = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-        }
-        std::printf("kzg_diff_eip7594: seed 0x%016" PRIx64 " (replay: KZG_DIFF_SEED=0x%016" PRIx64 ")\n", v, v);
-        std::fflush(stdout);
-        return v;
-    }();
-    return seed;
-}
+// The run's seed (tests/support/diff_seed.hpp).
+std::uint64_t run_seed() { return kzg_test::diff_seed("kzg_diff_eip7594"); }
 
 // Rounds of a random loop: `at_default` at the default KZG_DIFF_ITERATIONS
 // (1000), in proportion otherwise, at least `at_least`.
