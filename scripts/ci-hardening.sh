@@ -18,13 +18,24 @@
 # in these builds stops kzgd with SIGTERM and requires exit status 0, so that
 # LeakSanitizer's exit-time check counts too (KZG_TEST_GRACEFUL_STOP, set by
 # tests/service/CMakeLists.txt with KZG_TEST_TIME_SCALE, which stretches the
-# service tests' deadlines 3x under ASan, 4x under TSan).
+# service tests' deadlines and latency bounds: 3x under ASan, 4x under TSan,
+# passed to CMake below).
+# Every ctest step checks that it ran what it was meant to: each test named
+# below must be listed by `ctest -N` in its build (a renamed or unconfigured
+# test would otherwise drop out of the -R selection unnoticed), ctest must
+# report running exactly that many, and with KZG_STRICT=1 (.ci/run) none may be
+# skipped or not run; the builds are configured with -DKZG_STRICT=ON then, so
+# that a test missing a prerequisite fails rather than skips. The fuzz step
+# checks that every fuzz target of the build ran.
+#   scripts/ci-hardening.sh --check-ctest-log BUILD_DIR LOG   only checks a
+#   ctest run of every test in BUILD_DIR, logged in LOG (.ci/run: `make test`).
 # Environment: JOBS (default nproc), KZG_DIFF_ITERATIONS (default 50 here, 1000
 # in `make test`), KZG_FUZZ_TIME seconds per fuzz target (default 12), NICE
 # (e.g. "nice -n 19"), ASAN_BUILD_DIR / TSAN_BUILD_DIR (build-asan, build-tsan),
 # KZG_HARDEN_SKIP (space-separated: asan tsan fuzz), KZG_SERVICE_TEST_JOBS
-# (default 1: the kzgctl/service tests one at a time; 2 saves about a minute
-# on 2 cores, at the price of noisier latency checks).
+# (default 1: the kzgctl/service tests one at a time; with 2 the latency
+# tests still run alone, RUN_SERIAL), KZG_STRICT (1: strict, see above),
+# KZG_ASAN_TIME_SCALE / KZG_TSAN_TIME_SCALE (default 3 / 4).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,6 +46,10 @@ TSAN_DIR=${TSAN_BUILD_DIR:-build-tsan}
 FUZZ_TIME=${KZG_FUZZ_TIME:-12}
 SERVICE_JOBS=${KZG_SERVICE_TEST_JOBS:-1}
 SKIP=" ${KZG_HARDEN_SKIP:-} "
+STRICT=OFF
+[[ ${KZG_STRICT:-0} == 0 ]] || STRICT=ON
+ASAN_TIME_SCALE=${KZG_ASAN_TIME_SCALE:-3}
+TSAN_TIME_SCALE=${KZG_TSAN_TIME_SCALE:-4}
 export KZG_DIFF_ITERATIONS=${KZG_DIFF_ITERATIONS:-50}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:allocator_may_return_null=1}
@@ -45,7 +60,8 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 # name. kzgctl_* and service_* tests drive the kzgctl/kzgd binaries (their
 # target names differ): those binaries are in *_EXTRA_TARGETS, and the tests
 # in *_SERVICE_TESTS run after the others, one at a time (they measure
-# latencies and timeouts, which parallel CPU-bound tests would distort).
+# latencies and timeouts, which parallel CPU-bound tests would distort; the
+# latency tests are RUN_SERIAL in any case, tests/service/CMakeLists.txt).
 # Left out for time (about 30 s more under ASan): service_config and
 # service_vectors (both pass under ASan+UBSan), the ops tests (need
 # Prometheus tools), kzgctl_vectors (test_conformance covers the vectors).
@@ -66,6 +82,54 @@ TSAN_EXTRA_TARGETS=(kzgd)
 # Targets to build for a list of tests (test names that are not targets are skipped).
 targets_for() { local t; for t in "$@"; do [[ $t == kzgctl_* || $t == service_* ]] || echo "$t"; done; }
 regex() { local IFS='|'; echo "^($*)\$"; }
+fail() { echo "hardening: FAIL: $*" >&2; exit 1; }
+
+# The names of the tests `ctest -N` lists in build DIR [matching REGEX] (it
+# also prints notes about executables not built there: only "Test #N:" counts).
+listed_tests() {
+    local args=(-N)
+    [[ -z ${2:-} ]] || args+=(-R "$2")
+    (cd "$1" && ctest "${args[@]}") | sed -n 's/^ *Test *#[0-9]*: //p'
+}
+
+# check_ctest_log WHAT LOG EXPECTED: the ctest run logged in LOG ran EXPECTED
+# tests (its summary line), none of them skipped in strict mode.
+check_ctest_log() {
+    local what=$1 log=$2 expected=$3 ran
+    ran=$(sed -n 's/^[0-9]*% tests passed, [0-9]* tests* failed out of \([0-9]*\) *$/\1/p' "$log" | tail -n 1)
+    [[ -n $ran ]] || fail "$what: no ctest summary line in $log"
+    ((expected > 0)) || fail "$what: no tests expected (nothing configured?)"
+    ((ran == expected)) || fail "$what: ctest ran $ran tests, $expected expected"
+    # Skipped (SKIP_RETURN_CODE, DISABLED, a fixture's setup failed) or Not Run
+    # (its executable was not built): listed by ctest after the summary.
+    if grep -q -e '^The following tests did not run:' -e '\*\*\*Not Run' -e '\*\*\*Skipped' "$log"; then
+        [[ $STRICT == ON ]] && fail "$what: tests did not run (KZG_STRICT=1: a skip is a failure)"
+        echo "hardening: WARNING: $what: some tests did not run (see above)" >&2
+    fi
+    echo "hardening: $what: $ran of $expected tests ran"
+}
+
+# ctest_step DIR JOBS TEST...: runs exactly the named tests in DIR and checks
+# that all of them ran: `ctest -N` must list every name, and ctest must report
+# running that many.
+ctest_step() {
+    local dir=$1 jobs=$2; shift 2
+    local re listed t missing=() log
+    re=$(regex "$@")
+    listed=$(listed_tests "$dir" "$re")
+    for t in "$@"; do grep -qx -e "$t" <<<"$listed" || missing+=("$t"); done
+    ((${#missing[@]} == 0)) || fail "$dir: ctest -N lists no ${missing[*]} (renamed, or not configured)"
+    log="$dir/ci-hardening-ctest.log"
+    (cd "$dir" && $NICE ctest --output-on-failure --no-tests=error -j "$jobs" -R "$re") 2>&1 | tee "$log"
+    check_ctest_log "$dir" "$log" "$(grep -c . <<<"$listed")"
+}
+
+if [[ ${1:-} == --check-ctest-log ]]; then  # .ci/run, after `make test`
+    (($# == 3)) || fail "usage: $0 --check-ctest-log BUILD_DIR LOG"
+    check_ctest_log "$2 (make test)" "$3" "$(listed_tests "$2" | grep -c . || true)"
+    exit 0
+fi
+
 step_start=0
 step() { step_start=$SECONDS; echo; echo "==== hardening: $* ===="; }
 took() { echo "==== hardening: $1 took $((SECONDS - step_start)) s"; timings+=("$1: $((SECONDS - step_start)) s"); }
@@ -74,7 +138,8 @@ passed=0
 # The ASan+UBSan build directory (it also carries the fuzzers).
 configure_asan() {
     CC=clang CXX=clang++ $NICE cmake -S . -B "$ASAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-        -DKZG_SANITIZE=address,undefined -DKZG_BUILD_FUZZERS=ON >/dev/null
+        -DKZG_SANITIZE=address,undefined -DKZG_BUILD_FUZZERS=ON -DKZG_STRICT="$STRICT" \
+        -DKZG_TEST_TIME_SCALE="$ASAN_TIME_SCALE" >/dev/null
 }
 
 if [[ $SKIP != *" asan "* ]]; then
@@ -84,25 +149,26 @@ if [[ $SKIP != *" asan "* ]]; then
         "${ASAN_EXTRA_TARGETS[@]}"
     took "asan build"
     step "ASan+UBSan tests (KZG_DIFF_ITERATIONS=$KZG_DIFF_ITERATIONS)"
-    (cd "$ASAN_DIR" && $NICE ctest --output-on-failure -j "$JOBS" -R "$(regex "${ASAN_TESTS[@]}")")
+    ctest_step "$ASAN_DIR" "$JOBS" "${ASAN_TESTS[@]}"
     took "asan tests"
-    step "ASan+UBSan kzgctl and service tests"
-    (cd "$ASAN_DIR" && $NICE ctest --output-on-failure -j "$SERVICE_JOBS" -R "$(regex "${ASAN_SERVICE_TESTS[@]}")")
+    step "ASan+UBSan kzgctl and service tests (KZG_TEST_TIME_SCALE=$ASAN_TIME_SCALE)"
+    ctest_step "$ASAN_DIR" "$SERVICE_JOBS" "${ASAN_SERVICE_TESTS[@]}"
     took "asan service tests"
     passed=$((passed + 1))
 fi
 
 if [[ $SKIP != *" tsan "* ]]; then
     step "TSan build ($TSAN_DIR, g++)"
-    CC=gcc CXX=g++ $NICE cmake -S . -B "$TSAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKZG_SANITIZE=thread >/dev/null
+    CC=gcc CXX=g++ $NICE cmake -S . -B "$TSAN_DIR" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKZG_SANITIZE=thread \
+        -DKZG_STRICT="$STRICT" -DKZG_TEST_TIME_SCALE="$TSAN_TIME_SCALE" >/dev/null
     $NICE cmake --build "$TSAN_DIR" -j "$JOBS" --target $(targets_for "${TSAN_TESTS[@]}" "${TSAN_SERVICE_TESTS[@]}") \
         "${TSAN_EXTRA_TARGETS[@]}"
     took "tsan build"
     step "TSan tests"
-    (cd "$TSAN_DIR" && $NICE ctest --output-on-failure -j "$JOBS" -R "$(regex "${TSAN_TESTS[@]}")")
+    ctest_step "$TSAN_DIR" "$JOBS" "${TSAN_TESTS[@]}"
     took "tsan tests"
-    step "TSan service tests"
-    (cd "$TSAN_DIR" && $NICE ctest --output-on-failure -j "$SERVICE_JOBS" -R "$(regex "${TSAN_SERVICE_TESTS[@]}")")
+    step "TSan service tests (KZG_TEST_TIME_SCALE=$TSAN_TIME_SCALE)"
+    ctest_step "$TSAN_DIR" "$SERVICE_JOBS" "${TSAN_SERVICE_TESTS[@]}"
     took "tsan service tests"
     passed=$((passed + 1))
 fi
@@ -118,6 +184,13 @@ if [[ $SKIP != *" fuzz "* ]]; then
     rm -rf "$ASAN_DIR/fuzz-ci"
     $NICE fuzz/run.sh --build "$ASAN_DIR" --time "$FUZZ_TIME" --parallel "$JOBS" --seeds-per-function 2 \
         --seeds "$ASAN_DIR/fuzz-ci/seeds" --out "$ASAN_DIR/fuzz-ci"
+    # Every fuzz target the build defines ran (one summary line each): a target
+    # configured out (fuzz_differential without the reference) or not built
+    # would otherwise pass unnoticed.
+    defined=$(cmake --build "$ASAN_DIR" --target help | grep -c '^\.\.\. fuzz_' || true)
+    ran=$(grep -c . "$ASAN_DIR/fuzz-ci/summary.txt" || true)
+    ((defined > 0 && ran == defined)) || fail "fuzz: $ran targets ran, the build defines $defined"
+    echo "hardening: fuzz: $ran of $defined targets ran"
     took "fuzz"
     passed=$((passed + 1))
 fi

@@ -7,13 +7,20 @@ or with addCleanup), and by the kernel if this Python process dies first
 (PR_SET_PDEATHSIG), so a ctest timeout leaves nothing behind.
 
 Sanitizer builds (scripts/ci-hardening.sh, docs/reliability.md):
-  KZG_TEST_TIME_SCALE=N   stretches the start-up wait (and TIME_SCALE, which
-                          tests may use for their own deadlines) N times;
+  KZG_TEST_TIME_SCALE=N   stretches the start-up wait, wait_log() and every
+                          latency bound of the tests (through TIME_SCALE and
+                          scaled()) N times; bounds that kzgd's own settings
+                          imply from below (a timeout not fired early) are not
+                          stretched;
   KZG_TEST_GRACEFUL_STOP=1  Kzgd.close() stops kzgd with SIGTERM and requires
                           exit status 0 (so that LeakSanitizer runs at exit and
                           any report fails the test), SIGKILL only as a fallback.
 Whatever the build, close() and run_kzgd() raise SanitizerReport when kzgd's
 stderr holds an ASan/LSan/UBSan/TSan report, and print that stderr.
+
+Strict mode (KZG_STRICT=1, set on the tests by CMake -DKZG_STRICT=ON; CI):
+a missing prerequisite (a tool, PID namespaces, a binary the build should
+have made) fails the test instead of skipping it: skip_or_fail().
 """
 import ctypes
 import glob
@@ -39,6 +46,27 @@ INFINITY_HEX = "0xc0" + "00" * 47
 
 TIME_SCALE = max(1.0, float(os.environ.get("KZG_TEST_TIME_SCALE") or 1))
 GRACEFUL_STOP = os.environ.get("KZG_TEST_GRACEFUL_STOP", "") not in ("", "0")
+STRICT = os.environ.get("KZG_STRICT", "") not in ("", "0")
+
+
+def scaled(seconds):
+    """A latency bound or deadline, stretched by KZG_TEST_TIME_SCALE."""
+    return seconds * TIME_SCALE
+
+
+def percentile(values, p):
+    """The p-th percentile (0-100, nearest rank) of a non-empty list."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * p // 100))  # ceil(n * p / 100)
+    return ordered[int(rank) - 1]
+
+
+def skip_or_fail(test, reason):
+    """A prerequisite is missing: skip the test, or fail it in strict mode
+    (where a skip would hide that CI did not check what it claims to)."""
+    if STRICT:
+        test.fail(f"{reason} (KZG_STRICT=1: a missing prerequisite is a failure, not a skip)")
+    test.skipTest(f"{reason} (KZG_STRICT=1 makes this a failure)")
 
 # The first line of a sanitizer report (UBSan: "file:line:col: runtime error: ...").
 _SANITIZER_REPORT = re.compile(r"(ERROR|WARNING): (Address|Leak|Thread|Memory|UndefinedBehavior)Sanitizer"
@@ -233,7 +261,7 @@ class Kzgd:
     def wait_log(self, predicate, timeout=5):
         """Log records once predicate(records) holds (an access line is written
         just after its response, so a client can see the response first)."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + scaled(timeout)
         while True:
             records = self.log_records()
             if predicate(records) or time.monotonic() > deadline:

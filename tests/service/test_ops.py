@@ -25,6 +25,9 @@ import kzgd_harness as h  # noqa: E402
 KZGCTL = os.environ.get("KZGCTL")
 PROMTOOL = os.environ.get("PROMTOOL") or shutil.which("promtool")
 
+# Requests to each ops endpoint while the worker is saturated.
+OPS_ROUNDS = 5
+
 REQUIRED = [
     "kzg_operations_total", "kzg_operation_duration_seconds", "kzg_verifications_total", "kzg_http_requests_total",
     "kzg_http_request_duration_seconds", "kzg_inflight_requests", "kzg_queue_depth", "kzg_worker_threads",
@@ -226,21 +229,34 @@ class Saturation(unittest.TestCase):
             t.start()
             try:
                 seen = None
-                deadline = time.monotonic() + 30
+                deadline = time.monotonic() + h.scaled(30)
                 while time.monotonic() < deadline and seen is None:
-                    st, _, body = server.request("GET", "/readyz", timeout=5)
+                    st, _, body = server.request("GET", "/readyz", timeout=h.scaled(5))
                     if st == 503:
                         seen = json.loads(body)["message"]
                 self.assertIsNotNone(seen, "never saturated")
                 self.assertIn("saturated", seen)
-                for path in ("/metrics", "/healthz", "/debug/profile", "/livez"):
-                    t0 = time.monotonic()
-                    st, _, _ = server.request("GET", path, timeout=5)
-                    self.assertIn(st, (200, 503), path)
-                    self.assertLess(time.monotonic() - t0, 0.5, path)
+                # OPS_ROUNDS requests to each path: each path's median and the
+                # p90 of all of them under 0.5 s (stretched by KZG_TEST_TIME_SCALE).
+                # Percentiles rather than each request: one request descheduled on
+                # a busy machine says nothing about kzgd; an endpoint that waited
+                # for the worker would be slow every time (FK20 without tables).
+                latencies = {}
+                for _ in range(OPS_ROUNDS):
+                    for path in ("/metrics", "/healthz", "/debug/profile", "/livez"):
+                        t0 = time.monotonic()
+                        st, _, _ = server.request("GET", path, timeout=h.scaled(5))
+                        latencies.setdefault(path, []).append(time.monotonic() - t0)
+                        self.assertIn(st, (200, 503), path)
+                every = [x for v in latencies.values() for x in v]
+                print(f"ops endpoints while saturated: p90 {h.percentile(every, 90) * 1000:.1f} ms, "
+                      f"max {max(every) * 1000:.1f} ms ({len(every)} requests)", file=sys.stderr)
+                for path, v in latencies.items():
+                    self.assertLess(h.percentile(v, 50), h.scaled(0.5), path)
+                self.assertLess(h.percentile(every, 90), h.scaled(0.5))
                 # The CPU threshold (1%) is exceeded under this load: the cpu check warns.
                 cpu = None
-                deadline = time.monotonic() + 10
+                deadline = time.monotonic() + h.scaled(10)
                 while time.monotonic() < deadline:
                     st, _, body = server.request("GET", "/healthz")
                     cpu = [c for c in json.loads(body)["checks"] if c["id"] == "cpu"][0]
@@ -270,7 +286,7 @@ class Unhealthy(unittest.TestCase):
             self.assertEqual(st, 503, body)
             self.assertIn("memory budget", json.loads(body)["message"])
             self.assertEqual(headers.get("retry-after"), "1")
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + h.scaled(10)
             while time.monotonic() < deadline:
                 st, _, body = server.request("GET", "/healthz")
                 if st == 503:
@@ -355,7 +371,7 @@ class LogLevels(unittest.TestCase):
         with h.Kzgd("--log-format", "text") as server:
             server.request("GET", "/livez")
             lines = []
-            deadline = time.monotonic() + 5
+            deadline = time.monotonic() + h.scaled(5)
             while time.monotonic() < deadline:
                 lines = server.stdout_lines()
                 if any("route=\"/livez\"" in line for line in lines):

@@ -3,7 +3,8 @@
 more concurrent requests than it can hold. Some are refused at once with 503
 + Retry-After in the error shape; none is lost or hangs; every other answer
 is correct; health stays fast. Also: connections over --max-connections get
-a 503 and are closed. Usage: test_overload.py KZGD VECTORS_DIR"""
+a 503 and are closed. Latency bounds are stretched by KZG_TEST_TIME_SCALE.
+Usage: test_overload.py KZGD VECTORS_DIR"""
 import json
 import os
 import socket
@@ -50,8 +51,8 @@ class Overload(unittest.TestCase):
             # Health answers at once while the worker is saturated.
             time.sleep(0.05)
             t0 = time.monotonic()
-            self.assertEqual(server.request("GET", "/livez", timeout=5)[0], 200)
-            self.assertLess(time.monotonic() - t0, 1.0)
+            self.assertEqual(server.request("GET", "/livez", timeout=h.scaled(5))[0], 200)
+            self.assertLess(time.monotonic() - t0, h.scaled(1.0))
             for t in threads:
                 t.join(timeout=120)
                 self.assertFalse(t.is_alive(), "a client hung")
@@ -75,9 +76,15 @@ class Overload(unittest.TestCase):
             self.assertGreaterEqual(ok, 3)   # 1 running + 2 queued at least
             self.assertGreaterEqual(refused, 1)
             # Refusals were immediate: none waited for a place in the queue.
-            for r in results:
-                if r[0] == 503:
-                    self.assertLess(r[3], 1.0)
+            # Judged on the p90 of the refusals' latencies (CLIENTS Python
+            # threads on a busy machine: one may be descheduled between its
+            # send and its read), with a looser bound on each of them.
+            refusal_s = [r[3] for r in results if r[0] == 503]
+            print(f"refusals: p90 {h.percentile(refusal_s, 90) * 1000:.1f} ms, "
+                  f"max {max(refusal_s) * 1000:.1f} ms", file=sys.stderr)
+            self.assertLess(h.percentile(refusal_s, 90), h.scaled(1.0))
+            for secs in refusal_s:
+                self.assertLess(secs, h.scaled(3.0))
             # Afterwards it serves normally.
             st, _, body = server.post_ssz("blob_to_kzg_commitment", blob)
             self.assertEqual((st, body), (200, expected))
@@ -98,7 +105,7 @@ class Overload(unittest.TestCase):
                 for s in held:
                     s.close()
             # Once they are gone, connections are accepted again.
-            deadline = time.monotonic() + 10
+            deadline = time.monotonic() + h.scaled(10)
             while time.monotonic() < deadline:
                 try:
                     if server.request("GET", "/livez", timeout=5)[0] == 200:

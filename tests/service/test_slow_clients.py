@@ -3,7 +3,8 @@
 a body) at 1 byte per second and idle keep-alive connections hold neither the
 one I/O thread nor the one worker; normal requests stay fast meanwhile, and
 kzgd closes the slow ones at --read-timeout and the idle ones at
---idle-timeout. Usage: test_slow_clients.py KZGD VECTORS_DIR"""
+--idle-timeout. Latency bounds are stretched by KZG_TEST_TIME_SCALE.
+Usage: test_slow_clients.py KZGD VECTORS_DIR"""
 import json
 import os
 import socket
@@ -20,6 +21,9 @@ SLOW_BODIES = 5
 IDLE = 10
 READ_TIMEOUT = 3
 IDLE_TIMEOUT = 2
+# Normal requests while the slow clients are connected: a verification and a
+# /readyz each round, so 2 * ROUNDS latencies for the p95.
+ROUNDS = 30
 
 
 class SlowClients(unittest.TestCase):
@@ -92,7 +96,7 @@ class SlowClients(unittest.TestCase):
             time.sleep(0.5)
             # Normal requests meanwhile: all answered, none slowed to the clients' pace.
             latencies = []
-            for _ in range(20):
+            for _ in range(ROUNDS):
                 t0 = time.monotonic()
                 st, _, body = server.post_ssz("verify_blob_kzg_proof", request)
                 latencies.append(time.monotonic() - t0)
@@ -101,21 +105,30 @@ class SlowClients(unittest.TestCase):
                 self.assertEqual(server.request("GET", "/readyz")[0], 200)
                 latencies.append(time.monotonic() - t0)
             latencies.sort()
+            p95 = h.percentile(latencies, 95)
             print(f"normal requests: median {latencies[len(latencies) // 2] * 1000:.1f} ms, "
-                  f"max {latencies[-1] * 1000:.1f} ms", file=sys.stderr)
-            self.assertLess(latencies[-1], 1.0)
+                  f"p95 {p95 * 1000:.1f} ms, max {latencies[-1] * 1000:.1f} ms ({len(latencies)})", file=sys.stderr)
+            # Judged on the p95, not the maximum: one request delayed by the
+            # scheduler on a busy machine says nothing about kzgd, while slow
+            # clients holding the I/O thread or the worker would delay most of
+            # them (for seconds: until the read timeout frees it). The maximum
+            # keeps a looser bound: no request waited a whole read timeout.
+            self.assertLess(p95, h.scaled(1.0))
+            self.assertLess(latencies[-1], h.scaled(READ_TIMEOUT))
             for t in threads:
-                t.join(timeout=READ_TIMEOUT + 15)
+                t.join(timeout=READ_TIMEOUT + h.scaled(15))
                 self.assertFalse(t.is_alive(), "kzgd did not close a slow or idle connection")
         finally:
             stop.set()
         for name, secs in sorted(closed_after.items()):
             limit = IDLE_TIMEOUT if name.startswith("idle") else READ_TIMEOUT
+            # Early is kzgd's fault whatever the load (not scaled); late by up to
+            # 3 s (stretched under sanitizers) is the timer's and scheduler's slack.
             self.assertGreater(secs, limit - 0.5, f"{name} closed early ({secs:.2f} s)")
-            self.assertLess(secs, limit + 3, f"{name} closed late ({secs:.2f} s)")
+            self.assertLess(secs, limit + h.scaled(3), f"{name} closed late ({secs:.2f} s)")
         self.assertEqual(len(closed_after), SLOW_HEADERS + SLOW_BODIES + IDLE)
         # The socket closes as the timer fires; the log line follows a moment later.
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + h.scaled(5)
         while True:
             timeouts = sum(1 for r in server.log_records() if r.get("msg") == "read timeout: connection closed")
             if timeouts >= SLOW_HEADERS + SLOW_BODIES or time.monotonic() > deadline:
