@@ -9,8 +9,8 @@
 #include "ops/known_answer.hpp"
 #include "ops/memory_tracker.hpp"
 #include "ops/resource_monitor.hpp"
-#include "service/json_codec.hpp"
-#include "service/log.hpp"
+#include "ops/json_text.hpp"
+#include "ops/log.hpp"
 
 namespace kzgd::ops {
 namespace {
@@ -36,24 +36,10 @@ HealthChecker::~HealthChecker() { stop(); }
 
 void HealthChecker::start() {
     run_checks();
-    thread_ = std::thread([this] {
-        std::unique_lock<std::mutex> lock(mutex_);
-        while (!cv_.wait_for(lock, std::chrono::duration<double>(src_.interval_s), [this] { return stopping_; })) {
-            lock.unlock();
-            run_checks();
-            lock.lock();
-        }
-    });
+    ticker_.start(src_.interval_s, [this] { run_checks(); });
 }
 
-void HealthChecker::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void HealthChecker::stop() { ticker_.stop(); }
 
 CheckResult HealthChecker::check_self_test(const kzg::Context* ctx) {
     const auto t0 = std::chrono::steady_clock::now();

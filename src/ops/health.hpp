@@ -9,12 +9,12 @@
 //   saturation  requests in the worker pool against its capacity (workers + max-queue)
 #pragma once
 
-#include <condition_variable>
+#include "ops/periodic.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "kzg/kzg.hpp"
@@ -68,9 +68,7 @@ class HealthChecker {
     CheckResult last_self_test_;
     double last_self_test_s_ = -1e18;
     bool self_test_ok_ = false;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    std::thread thread_;
+    PeriodicThread ticker_;  // last: stopped (destroyed) before the state its ticks use
 };
 
 }  // namespace kzgd::ops

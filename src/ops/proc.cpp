@@ -1,10 +1,12 @@
 #include "ops/proc.hpp"
 
 #include <dirent.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -31,14 +33,35 @@ double boot_time_seconds() {
     return std::strtod(stat.c_str() + at + 7, nullptr);
 }
 
-// The cgroup v2 directory of this process ("0::/path").
+// This process's cgroup v2 path, "/..." (the "0::/path" line of
+// /proc/self/cgroup); "" without cgroup v2.
+std::string cgroup_path() {
+    std::istringstream in(read_small_file("/proc/self/cgroup"));
+    std::string line;
+    while (std::getline(in, line))
+        if (line.rfind("0::", 0) == 0) return line.substr(3);
+    return "";
+}
+
+// The cgroup v2 directory of this process.
 std::string cgroup_dir() {
-    const std::string text = read_small_file("/proc/self/cgroup");
-    const auto at = text.find("0::");
-    if (at == std::string::npos) return "";
-    std::string rel = text.substr(at + 3);
-    rel = rel.substr(0, rel.find('\n'));
+    const std::string rel = cgroup_path();
+    if (rel.empty()) return "";
     return "/sys/fs/cgroup" + (rel == "/" ? std::string() : rel);
+}
+
+// quota/period of one cpu.max file; 0 when absent or "max".
+double read_cpu_max(const std::string& file) {
+    std::istringstream in(read_small_file(file));
+    std::string quota;
+    double period = 0;
+    if (!(in >> quota >> period) || quota == "max" || period <= 0) return 0;
+    try {
+        const double q = std::stod(quota);
+        return q > 0 ? q / period : 0;
+    } catch (...) {
+        return 0;
+    }
 }
 
 std::optional<std::uint64_t> cgroup_value(const char* file) {
@@ -118,6 +141,34 @@ std::optional<HostCpuTimes> read_host_cpu() {
         if (i != 3 && i != 4) t.busy += v;
     }
     return t;
+}
+
+CpuBudget cpu_budget() {
+    CpuBudget b;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) b.affinity = static_cast<std::size_t>(CPU_COUNT(&set));
+    if (b.affinity == 0) b.affinity = 1;
+    // Walk from the process's cgroup up to the root; the tightest quota wins.
+    std::string path = cgroup_path();
+    for (;;) {
+        const std::string file = "/sys/fs/cgroup" + (path == "/" ? std::string() : path) + "/cpu.max";
+        const double q = read_cpu_max(file);
+        if (q > 0 && (b.quota == 0 || q < b.quota)) {
+            b.quota = q;
+            b.quota_source = file;
+        }
+        if (path.empty() || path == "/") break;
+        const auto slash = path.rfind('/');
+        path = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+    }
+    b.usable = b.affinity;
+    if (b.quota > 0) {
+        const auto q = static_cast<std::size_t>(std::ceil(b.quota));
+        if (q < b.usable) b.usable = q;
+    }
+    if (b.usable == 0) b.usable = 1;
+    return b;
 }
 
 std::optional<std::uint64_t> cgroup_memory_max() { return cgroup_value("memory.max"); }

@@ -3,6 +3,7 @@
 // returns nullopt (or 0) where the file is missing (not Linux, no cgroup v2).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -29,6 +30,16 @@ struct HostCpuTimes {
     std::uint64_t total = 0;
 };
 std::optional<HostCpuTimes> read_host_cpu();
+
+// How many CPUs this process may use: the sched_getaffinity mask, capped by
+// the cgroup v2 cpu.max quota of its cgroup and the cgroup's ancestors.
+struct CpuBudget {
+    std::size_t affinity = 1;   // CPUs in the affinity mask
+    double quota = 0;           // cpu.max quota/period (0: no quota)
+    std::size_t usable = 1;     // min(affinity, ceil(quota)), at least 1
+    std::string quota_source;   // the cpu.max file the quota came from
+};
+CpuBudget cpu_budget();
 
 // cgroup v2 memory.max of this process ("max" or missing: nullopt).
 std::optional<std::uint64_t> cgroup_memory_max();

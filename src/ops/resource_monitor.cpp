@@ -4,7 +4,7 @@
 
 #include "ops/memory_tracker.hpp"
 #include "ops/proc.hpp"
-#include "service/log.hpp"
+#include "ops/log.hpp"
 
 namespace kzgd::ops {
 namespace {
@@ -19,24 +19,10 @@ ResourceMonitor::~ResourceMonitor() { stop(); }
 
 void ResourceMonitor::start() {
     sample();  // a baseline, so that the first ratio covers one interval
-    thread_ = std::thread([this] {
-        std::unique_lock<std::mutex> lock(mutex_);
-        while (!cv_.wait_for(lock, std::chrono::duration<double>(opts_.interval_s), [this] { return stopping_; })) {
-            lock.unlock();
-            sample();
-            lock.lock();
-        }
-    });
+    ticker_.start(opts_.interval_s, [this] { sample(); });
 }
 
-void ResourceMonitor::stop() {
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        stopping_ = true;
-    }
-    cv_.notify_all();
-    if (thread_.joinable()) thread_.join();
-}
+void ResourceMonitor::stop() { ticker_.stop(); }
 
 void ResourceMonitor::sample() {
     const double now = mono_seconds();

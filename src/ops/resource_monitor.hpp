@@ -5,11 +5,10 @@
 // threshold (once per crossing: again only after it fell back below).
 #pragma once
 
+#include "ops/periodic.hpp"
+
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <mutex>
-#include <thread>
 
 namespace kzgd::ops {
 
@@ -53,10 +52,7 @@ class ResourceMonitor {
     double last_cpu_s_ = -1;
     double last_wall_s_ = 0;
     double last_cpu_warn_s_ = -1e18;
-    std::mutex mutex_;
-    std::condition_variable cv_;
-    bool stopping_ = false;
-    std::thread thread_;
+    PeriodicThread ticker_;  // last: stopped (destroyed) before the state its ticks use
 };
 
 }  // namespace kzgd::ops

@@ -14,7 +14,7 @@
 #include <string_view>
 
 #include "kzg/version.hpp"
-#include "service/log.hpp"
+#include "ops/log.hpp"
 
 namespace kzgd::handover {
 namespace {

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "ops/json_text.hpp"  // append_json_string
 #include "service/api.hpp"
 
 namespace kzgd {
@@ -21,10 +22,6 @@ std::optional<ApiError> decode_json_request(const FunctionSpec& fn, std::string_
 
 std::string encode_json_outcome(const Outcome& outcome);
 std::string encode_json_error(const ApiError& error);
-
-// Appends s as a JSON string literal (quotes included); bytes outside
-// printable ASCII are escaped, invalid UTF-8 becomes U+FFFD.
-void append_json_string(std::string& out, std::string_view s);
 
 // Lowercase 0x-hex of bytes, appended.
 void append_hex(std::string& out, const std::uint8_t* data, std::size_t n);

@@ -14,9 +14,9 @@
 #include "ops/cpu_profiler.hpp"
 #include "service/admission.hpp"
 #include "service/config.hpp"
-#include "service/cpu.hpp"
+#include "ops/proc.hpp"
 #include "service/handover.hpp"
-#include "service/log.hpp"
+#include "ops/log.hpp"
 #include "service/ops_hooks.hpp"
 #include "service/routes.hpp"
 #include "service/server.hpp"
@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
     set_log_json(cfg.log_format == "json");
 
     ServiceState state;
-    state.cpu = cpu_budget();
+    state.cpu = ops::cpu_budget();
     state.workers = cfg.workers != 0 ? cfg.workers : state.cpu.usable;
     state.setup_source = cfg.setup.empty() ? "embedded mainnet" : cfg.setup;
     if (cfg.precompute) state.options.precompute = *cfg.precompute;

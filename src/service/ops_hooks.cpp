@@ -5,7 +5,7 @@
 #include "kzg/version.hpp"
 #include "ops/memory_tracker.hpp"
 #include "ops/proc.hpp"
-#include "service/log.hpp"
+#include "ops/log.hpp"
 
 namespace kzgd {
 namespace {

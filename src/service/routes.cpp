@@ -12,7 +12,7 @@
 #include "kzg/version.hpp"
 #include "ops/cpu_profiler.hpp"
 #include "service/json_codec.hpp"
-#include "service/log.hpp"
+#include "ops/log.hpp"
 #include "service/ssz_codec.hpp"
 
 namespace kzgd {

@@ -38,7 +38,7 @@
 #include "kzg/version.hpp"
 #include "ops/cpu_profiler.hpp"
 #include "service/handover.hpp"
-#include "service/log.hpp"
+#include "ops/log.hpp"
 
 namespace kzgd {
 

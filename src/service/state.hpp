@@ -7,7 +7,7 @@
 #include <string>
 
 #include "kzg/kzg.hpp"
-#include "service/cpu.hpp"
+#include "ops/proc.hpp"
 
 namespace kzgd {
 
@@ -28,7 +28,7 @@ class ServiceState {
     std::string setup_source;  // "embedded mainnet" or the file
     kzg::ContextOptions options;  // what the context is built with
     std::size_t workers = 1;
-    CpuBudget cpu;
+    ops::CpuBudget cpu;
 
   private:
     std::shared_ptr<const kzg::Context> owner_;

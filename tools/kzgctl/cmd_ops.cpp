@@ -22,7 +22,7 @@
 #include "kzg/codec.hpp"
 #include "ops/known_answer.hpp"
 #include "ops/proc.hpp"
-#include "service/cpu.hpp"
+#include "ops/proc.hpp"
 
 namespace kzgctl {
 namespace {
@@ -275,7 +275,7 @@ void doctor_local(const std::string& vectors, Env& env, std::vector<Finding>& f)
     } else {
         add(f, "ok", "no cgroup memory limit (kzgd budgets against physical memory or --memory-budget)");
     }
-    const auto cpu = kzgd::cpu_budget();
+    const auto cpu = kzgd::ops::cpu_budget();
     add(f, "ok", "CPUs usable: " + std::to_string(cpu.usable) + " (affinity " + std::to_string(cpu.affinity) +
                      (cpu.quota > 0 ? ", cgroup quota " + std::to_string(cpu.quota) : std::string(", no cgroup quota")) + ")");
     timex tx{};

@@ -1,4 +1,4 @@
-#include "service/log.hpp"
+#include "ops/log.hpp"
 
 #include <unistd.h>
 
@@ -9,7 +9,7 @@
 #include <ctime>
 #include <mutex>
 
-#include "service/json_codec.hpp"
+#include "ops/json_text.hpp"
 
 namespace kzgd {
 
