@@ -154,6 +154,13 @@ struct ContextImpl;
 
 class Context {
   public:
+    // Factories. Each validates the whole setup (every point decoded, on the
+    // curve, in the subgroup, not infinity; the G1 and G2 monomial points share
+    // one secret; the Lagrange points are the Lagrange form of the monomial
+    // ones) and builds the tables of `options`. Errors: kInvalidSetup (the
+    // message names the line, field or index), kIo (from_file: unreadable),
+    // kInvalidInput (an option out of range), kInternal (out of memory).
+    //
     // The mainnet trusted setup embedded in the library at build time: no file needed.
     static Result<std::shared_ptr<const Context>> mainnet(const ContextOptions& options = {});
     // c-kzg's text format: 4096 G1 Lagrange, 65 G2 monomial, 4096 G1 monomial points.
@@ -186,35 +193,90 @@ class Context {
     std::vector<TableInfo> tables() const;
 
     // ---- EIP-4844 -------------------------------------------------------------
+    //
+    // Common to every call below. Inputs are checked before any work, and the
+    // first fault found is the error (ErrorCode::kInvalidInput, a message that
+    // names the input and the index, e.g. "blobs[3]: field element 17 is not
+    // canonical (>= BLS modulus)"):
+    //   blob       each of its 4096 32-byte big-endian field elements must be
+    //              below the BLS modulus;
+    //   z, y       a canonical field element (below the modulus);
+    //   commitment a compressed G1 point: valid encoding, on the curve, in the
+    //   / proof    subgroup (the point at infinity, 0xc0 00.., is allowed);
+    //   lists      the same length where the call takes several.
+    // kInternal means an exhausted resource (memory), never the input. Verify
+    // calls return Result<bool>: check ok() for "the input was well formed",
+    // then value() for "the proof verified"; a well-formed wrong proof is
+    // value() == false, not an error.
+
+    // The commitment to the blob's polynomial: [p(s)]G1 (spec
+    // blob_to_kzg_commitment). Errors: blob.
     Result<KZGCommitment> blob_to_kzg_commitment(const Blob& blob) const;
+    // The proof that p(z) = y, and y itself (spec compute_kzg_proof). z may be
+    // any field element, on or off the evaluation domain. Errors: blob, z.
     Result<ProofAndY> compute_kzg_proof(const Blob& blob, const Bytes32& z) const;
+    // The proof for the blob at its Fiat-Shamir point z = compute_challenge(blob,
+    // commitment) (spec compute_blob_kzg_proof); commitment is taken as given
+    // (not recomputed). Errors: blob, commitment.
     Result<KZGProof> compute_blob_kzg_proof(const Blob& blob, const Bytes48& commitment) const;
+    // Whether proof shows that the polynomial committed to by commitment takes
+    // the value y at z (spec verify_kzg_proof). Errors: commitment, z, y, proof.
     Result<bool> verify_kzg_proof(const Bytes48& commitment, const Bytes32& z, const Bytes32& y,
                                   const Bytes48& proof) const;
+    // Whether proof is the blob proof of blob against commitment (spec
+    // verify_blob_kzg_proof). Errors: blob, commitment, proof.
     Result<bool> verify_blob_kzg_proof(const Blob& blob, const Bytes48& commitment,
                                        const Bytes48& proof) const;
-    // Lists of equal length; an empty batch verifies true.
+    // verify_blob_kzg_proof for every i at once, with one random linear
+    // combination (spec verify_blob_kzg_proof_batch): true only if every proof
+    // verifies. Lists of equal length; an empty batch verifies true. Errors:
+    // lengths differ; blobs[i], commitments[i], proofs[i] as above.
     Result<bool> verify_blob_kzg_proof_batch(std::span<const Blob> blobs,
                                              std::span<const Bytes48> commitments,
                                              std::span<const Bytes48> proofs) const;
-    // The Fiat-Shamir challenge of verify_blob_kzg_proof (exposed for conformance).
+    // The Fiat-Shamir evaluation point of verify_blob_kzg_proof (spec
+    // compute_challenge), as 32 big-endian bytes; exposed for the conformance
+    // vectors. Errors: commitment; the blob's bytes are hashed as they are.
     Result<Bytes32> compute_challenge(const Blob& blob, const Bytes48& commitment) const;
 
     // ---- EIP-7594 (PeerDAS) -----------------------------------------------------
+    //
+    // A blob extends to 128 cells of 64 field elements (the Reed-Solomon
+    // extension, bit-reversed order); cell i's proof opens the polynomial on
+    // coset i. Cells follow the blob's field-element rule; cell indices must be
+    // below CELLS_PER_EXT_BLOB (128).
+
+    // The 128 cells of the extended blob, without proofs (spec compute_cells).
+    // Errors: blob.
     Result<std::vector<Cell>> compute_cells(const Blob& blob) const;
+    // The 128 cells and their 128 proofs (spec compute_cells_and_kzg_proofs,
+    // FK20). Errors: blob.
     Result<CellsAndProofs> compute_cells_and_kzg_proofs(const Blob& blob) const;
-    // From at least 64 distinct cells, indices strictly ascending and < 128.
+    // All 128 cells and proofs from at least 64 of the cells (spec
+    // recover_cells_and_kzg_proofs). cell_indices[k] is the index of cells[k].
+    // Errors: lengths differ; fewer than 64 or more than 128 cells; an index
+    // >= 128; indices not strictly ascending (the spec's rule, which also
+    // rules out duplicates); a non-canonical cell element.
     Result<CellsAndProofs> recover_cells_and_kzg_proofs(std::span<const std::uint64_t> cell_indices,
                                                         std::span<const Cell> cells) const;
+    // recover_cells_and_kzg_proofs without the proofs (no FK20). Same errors.
     Result<std::vector<Cell>> recover_cells(std::span<const std::uint64_t> cell_indices,
                                             std::span<const Cell> cells) const;
-    // Four parallel lists, one entry per cell; an empty batch verifies true.
+    // Whether every proofs[i] opens cells[i] at cell_indices[i] of the blob
+    // committed to by commitments[i] (spec verify_cell_kzg_proof_batch, one
+    // random linear combination; cells of several blobs may be mixed).
+    // Four parallel lists; an empty batch verifies true. Errors: lengths
+    // differ; an index >= 128; a bad commitment or proof point; a
+    // non-canonical cell element.
     Result<bool> verify_cell_kzg_proof_batch(std::span<const Bytes48> commitments,
                                              std::span<const std::uint64_t> cell_indices,
                                              std::span<const Cell> cells,
                                              std::span<const Bytes48> proofs) const;
-    // The spec's challenge of the universal verification (exposed for conformance):
-    // commitments deduplicated, commitment_indices per cell.
+    // The random challenge of verify_cell_kzg_proof_batch (spec
+    // compute_verify_cell_kzg_proof_batch_challenge), exposed for the
+    // conformance vectors: commitments deduplicated, commitment_indices[k] the
+    // position of cell k's commitment in them. Errors: lengths differ; a
+    // commitment index out of range; encodings as above.
     Result<Bytes32> compute_verify_cell_kzg_proof_batch_challenge(
         std::span<const Bytes48> commitments, std::span<const std::uint64_t> commitment_indices,
         std::span<const std::uint64_t> cell_indices, std::span<const Cell> cosets_evals,
