@@ -49,7 +49,7 @@
 #include <utility>
 #include <vector>
 
-#include "support/diff_seed.hpp"
+#include "support/diff_random.hpp"
 
 namespace {
 
@@ -135,7 +135,7 @@ std::uint64_t env_u64(const char* name, std::uint64_t fallback) {
     return static_cast<std::uint64_t>(x);
 }
 
-// The seed (tests/support/diff_seed.hpp).
+// The seed (tests/support/diff_random.hpp).
 std::uint64_t seed() { return kzg_test::diff_seed("kzg_capi_diff"); }
 
 // The random inputs scale with this (the adversarial ones do not).
@@ -189,26 +189,7 @@ struct Libs {
 
 // ---- randomness and field elements ----------------------------------------------------------
 
-class Rng {
-  public:
-    explicit Rng(std::uint64_t s) : g_(s) {}
-    std::uint64_t next() { return g_(); }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(g_() % n); }
-    bool chance(unsigned percent) { return below(100) < percent; }
-    void fill(std::uint8_t* p, std::size_t n) {
-        for (std::size_t i = 0; i < n; i += 8) {
-            std::uint64_t v = g_();
-            for (std::size_t j = 0; j < 8 && i + j < n; j++, v >>= 8) p[i + j] = static_cast<std::uint8_t>(v);
-        }
-    }
-    template <class T>
-    const T& pick(const std::vector<T>& v) {
-        return v[below(v.size())];
-    }
-
-  private:
-    std::mt19937_64 g_;
-};
+using kzg_test::Rng;  // tests/support/diff_random.hpp
 
 using Fe = std::array<std::uint8_t, 32>;  // big-endian, as in blobs
 

@@ -24,7 +24,7 @@
 #include <numeric>
 
 #include "differential/reference.hpp"
-#include "support/diff_seed.hpp"
+#include "support/diff_random.hpp"
 
 namespace diff {
 namespace {
@@ -71,7 +71,7 @@ const std::vector<BlobData>& blobs() {
     return data;
 }
 
-// The run's seed (tests/support/diff_seed.hpp).
+// The run's seed (tests/support/diff_random.hpp).
 std::uint64_t run_seed() { return kzg_test::diff_seed("kzg_diff_eip7594"); }
 
 // Rounds of a random loop: `at_default` at the default KZG_DIFF_ITERATIONS

@@ -16,6 +16,8 @@
 #include <blst.h>
 #include <gtest/gtest.h>
 
+#include "support/diff_random.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -121,23 +123,7 @@ inline std::size_t iterations(std::size_t default_count = 1000) {
     return static_cast<std::size_t>(v);
 }
 
-class Rng {
-  public:
-    explicit Rng(std::uint64_t seed) : g_(seed) {}
-    std::uint64_t next() { return g_(); }
-    // Uniform in [0, n).
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(g_() % n); }
-    bool chance(unsigned percent) { return below(100) < percent; }
-    void fill(std::uint8_t* p, std::size_t n) {
-        for (std::size_t i = 0; i < n; i += 8) {
-            std::uint64_t v = g_();
-            for (std::size_t j = 0; j < 8 && i + j < n; j++, v >>= 8) p[i + j] = static_cast<std::uint8_t>(v);
-        }
-    }
-
-  private:
-    std::mt19937_64 g_;
-};
+using kzg_test::Rng;  // tests/support/diff_random.hpp
 
 // ---- field elements (32-byte big-endian, as in blobs) ---------------------------------
 
