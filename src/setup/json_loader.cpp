@@ -17,11 +17,18 @@ namespace {
 
 Error setup_error(const std::string& msg) { return Error{ErrorCode::kInvalidSetup, msg}; }
 
+struct JsonMember;
+
 struct JsonValue {
     enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject } kind = Kind::kNull;
     std::string text;  // decoded string
     std::vector<JsonValue> items;
-    std::vector<std::pair<std::string, JsonValue>> members;
+    std::vector<JsonMember> members;  // a vector of an incomplete type is fine; a pair of one is not
+};
+
+struct JsonMember {
+    std::string key;
+    JsonValue value;
 };
 
 class JsonReader {
@@ -192,10 +199,10 @@ class JsonReader {
             skip_space();
             if (pos_ >= in_.size() || in_[pos_] != '"') return fail("expected a member name");
             v.members.emplace_back();
-            if (!string(v.members.back().first)) return false;
+            if (!string(v.members.back().key)) return false;
             skip_space();
             if (pos_ >= in_.size() || in_[pos_++] != ':') return fail("expected ':'");
-            if (!value(v.members.back().second, depth + 1)) return false;
+            if (!value(v.members.back().value, depth + 1)) return false;
             skip_space();
             if (pos_ >= in_.size()) return fail("unterminated object");
             const char c = in_[pos_++];
@@ -210,8 +217,8 @@ class JsonReader {
 };
 
 const JsonValue* member(const JsonValue& doc, std::string_view name) {
-    for (const auto& [key, value] : doc.members)
-        if (key == name) return &value;
+    for (const auto& m : doc.members)
+        if (m.key == name) return &m.value;
     return nullptr;
 }
 
@@ -242,9 +249,9 @@ Result<TrustedSetup> parse_json_setup(std::string_view json) {
     if (!doc) return setup_error("not valid JSON: " + why);
     if (doc->kind != JsonValue::Kind::kObject)
         return setup_error("expected a JSON object with g1_lagrange, g2_monomial, g1_monomial");
-    for (const auto& [key, value] : doc->members) {
-        if (key != "g1_lagrange" && key != "g2_monomial" && key != "g1_monomial")
-            return setup_error("unknown field \"" + key + "\"");
+    for (const auto& m : doc->members) {
+        if (m.key != "g1_lagrange" && m.key != "g2_monomial" && m.key != "g1_monomial")
+            return setup_error("unknown field \"" + m.key + "\"");
     }
     CompressedSetup c;
     if (auto e = read_field(*doc, "g1_lagrange", c.g1_lagrange)) return *e;
