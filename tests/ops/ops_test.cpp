@@ -7,6 +7,7 @@
 #include "ops/metrics.hpp"
 #include "ops/proc.hpp"
 #include "ops/profiler.hpp"
+#include "service/admission.hpp"
 #include "service/api.hpp"
 #include "service/routes.hpp"
 
@@ -85,3 +86,34 @@ TEST(Proc, ReadsThisProcess) {
 }
 
 }  // namespace
+
+// Admission counts exactly capacity requests in (workers + queue), refuses the
+// next at once, and admits again after one leaves (scripts/mutants.sh,
+// svc-admission-limit: a refusal one request late passed every service test).
+TEST(Admission, AdmitsExactlyCapacity) {
+    for (std::size_t capacity : {std::size_t{1}, std::size_t{3}, std::size_t{66}}) {
+        kzgd::Admission a(capacity);
+        for (std::size_t i = 0; i < capacity; i++) ASSERT_TRUE(a.try_enter()) << capacity << " " << i;
+        EXPECT_EQ(a.in_flight(), capacity);
+        EXPECT_FALSE(a.try_enter()) << capacity;
+        EXPECT_EQ(a.in_flight(), capacity);  // a refusal takes nothing
+        a.leave();
+        EXPECT_TRUE(a.try_enter());
+        EXPECT_FALSE(a.try_enter());
+    }
+    kzgd::Admission none(0);
+    EXPECT_FALSE(none.try_enter());
+}
+
+TEST(Admission, ByteBudgetTakesUpToCapacity) {
+    kzgd::ByteBudget b(100);
+    EXPECT_TRUE(b.try_take(60));
+    EXPECT_FALSE(b.try_take(41));
+    {
+        ASSERT_TRUE(b.try_take(40));
+        kzgd::Reservation held(&b, 40);  // gives the 40 back when it goes
+        EXPECT_FALSE(b.try_take(1));
+    }
+    EXPECT_EQ(b.used(), 60u);
+    EXPECT_TRUE(b.try_take(40));
+}

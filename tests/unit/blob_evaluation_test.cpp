@@ -62,6 +62,14 @@ TEST(BlobEvaluation, MatchesSpecFormOffAndOnTheDomain) {
     const auto& roots = mainnet()->impl().roots_brp;
     for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{4095}})
         expect_same_evaluation(*blob, roots[i], "z in the domain");
+    // ... also where that element is not zero: element 0 above is zero, so an
+    // evaluation that skipped the domain check at index 0 (and fell through to
+    // the barycentric formula) would still give 0 there (scripts/mutants.sh,
+    // 4844-blob-eval-domain).
+    auto nonzero_first = unit::random_blob(rng);
+    set_element(*nonzero_first, 0, 0x12, 0x34);
+    for (std::size_t i : {std::size_t{0}, std::size_t{4095}})
+        expect_same_evaluation(*nonzero_first, roots[i], "z in the domain, element non-zero");
     // All-zero and all-(r-1) blobs.
     kzg::Blob zeros{};
     expect_same_evaluation(zeros, roots[7], "zero blob on the domain");
