@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "soundness/curve_support.hpp"
+#include "soundness/spec_oracle.hpp"
 
 namespace soundness {
 
@@ -22,6 +23,23 @@ inline const kzg::Context& test_context() {
         return r.value();
     }();
     return *ctx;
+}
+
+// Byte claims decoded into the form the library's internal batch functions
+// (verify_kzg_proof_batch, compute_kzg_proof_batch_challenge) take.
+struct DecodedClaims {
+    std::vector<blst_p1> commitments, proofs;
+    std::vector<Fr> zs, ys;
+};
+inline DecodedClaims decode_claims(const KzgClaims& c) {
+    DecodedClaims d;
+    for (std::size_t i = 0; i < c.size(); i++) {
+        d.commitments.push_back(g1_decompress(c.commitments[i]));
+        d.zs.push_back(fr_from_be(c.zs[i]));
+        d.ys.push_back(fr_from_be(c.ys[i]));
+        d.proofs.push_back(g1_decompress(c.proofs[i]));
+    }
+    return d;
 }
 
 inline const SetupPoints& setup_points() {

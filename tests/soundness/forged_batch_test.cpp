@@ -80,15 +80,8 @@ BlobBatch make_blob_batch(std::mt19937_64& rng, std::size_t n) {
 // verify_kzg_proof_batch itself (the spec function under
 // verify_blob_kzg_proof_batch, internal here) on byte claims.
 bool library_verify_kzg_batch(const KzgClaims& c) {
-    std::vector<blst_p1> cs, ps;
-    std::vector<Fr> zs, ys;
-    for (std::size_t i = 0; i < c.size(); i++) {
-        cs.push_back(g1_decompress(c.commitments[i]));
-        zs.push_back(fr_from_be(c.zs[i]));
-        ys.push_back(fr_from_be(c.ys[i]));
-        ps.push_back(g1_decompress(c.proofs[i]));
-    }
-    return kzg::eip4844::verify_kzg_proof_batch(test_context().impl(), cs, zs, ys, ps);
+    const DecodedClaims d = decode_claims(c);
+    return kzg::eip4844::verify_kzg_proof_batch(test_context().impl(), d.commitments, d.zs, d.ys, d.proofs);
 }
 
 // The proofs-omitted forgery on claims a < b: with

@@ -84,15 +84,8 @@ KzgClaims random_kzg_claims(std::mt19937_64& rng, std::size_t n) {
 
 // The r that verify_kzg_proof_batch uses, through the very function it calls.
 Bytes32 library_kzg_batch_r(const KzgClaims& c) {
-    std::vector<blst_p1> cs, ps;
-    std::vector<Fr> zs, ys;
-    for (std::size_t i = 0; i < c.size(); i++) {
-        cs.push_back(g1_decompress(c.commitments[i]));
-        zs.push_back(fr_from_be(c.zs[i]));
-        ys.push_back(fr_from_be(c.ys[i]));
-        ps.push_back(g1_decompress(c.proofs[i]));
-    }
-    return fr_to_be(kzg::eip4844::compute_kzg_proof_batch_challenge(cs, zs, ys, ps));
+    const DecodedClaims d = decode_claims(c);
+    return fr_to_be(kzg::eip4844::compute_kzg_proof_batch_challenge(d.commitments, d.zs, d.ys, d.proofs));
 }
 
 TEST(TranscriptOracle, KzgBatchChallengeMatchesSpec) {
