@@ -31,7 +31,7 @@ for p in "${PACKAGES[@]}"; do
     # Node.js headers for c-kzg's Node.js binding suite: Node.js' own packages
     # ship them; Debian's nodejs needs libnode-dev (never mix the two).
     if [[ $p == libnode-dev ]] && [[ -f "$(dirname "$(dirname "$(realpath "$(command -v node || echo /usr/bin/node)")")")/include/node/node_api.h" ]]; then continue; fi
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    [[ $(dpkg-query -W -f='${Status}' "$p" 2>/dev/null) == "install ok installed" ]] || missing+=("$p")
 done
 if ((${#missing[@]})); then
     echo "bootstrap: installing ${missing[*]}"

@@ -10,7 +10,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 [[ -d $vectors ]] || fail "test vectors not found at $vectors (set KZG_TEST_VECTORS)"
-case_dir=$(find -L "$vectors/blob_to_kzg_commitment" -path '*case_valid_blob*' -name data.yaml | sort | head -n 1)
+case_dir=$(find -L "$vectors/blob_to_kzg_commitment" -path '*case_valid_blob*' -name data.yaml | sort | sed -n 1p)
 [[ -n $case_dir ]] || fail "no valid blob_to_kzg_commitment case under $vectors"
 rm -rf "$work"; mkdir -p "$work"
 python3 - "$case_dir" "$work" <<'PY'
@@ -22,7 +22,7 @@ PY
 expected=$(cat "$work/expected.hex")
 echo "vector: $case_dir"
 
-libdir=$(dirname "$(find "$prefix" -name 'libkzg.so' | head -n 1)")
+libdir=$(dirname "$(find "$prefix" -name 'libkzg.so' | sed -n 1p)")
 [[ -f $libdir/libkzg.so && -f $libdir/libkzg.a ]] || fail "libkzg.so and libkzg.a not installed under $prefix"
 export PKG_CONFIG_PATH=$libdir/pkgconfig
 for m in kzg kzg-ckzg; do
@@ -35,13 +35,19 @@ done
 # C, shared, through pkg-config.
 cc -std=c11 -Wall -Wextra -Werror -o "$work/consumer_c" "$here/consumer/consumer.c" \
     $(pkg-config --cflags --libs kzg-ckzg) -Wl,-rpath,"$libdir"
-ldd "$work/consumer_c" | grep -q "$libdir/libkzg.so" || fail "consumer_c does not load $libdir/libkzg.so"
+# ldd's output is read whole first: `ldd | grep -q` under pipefail fails at
+# random when grep exits at its first match and ldd then dies of SIGPIPE.
+deps=$(env -u LD_LIBRARY_PATH ldd "$work/consumer_c")
+grep -q "$libdir/libkzg.so" <<<"$deps" || fail "consumer_c does not load $libdir/libkzg.so; ldd says:
+$deps"
 "$work/consumer_c" "$setup" "$work/blob.hex" "$expected"
 
 # C, static: libkzg.a alone (blst inside) plus the C++ runtime.
 cc -std=c11 -Wall -Wextra -Werror -o "$work/consumer_static" "$here/consumer/consumer.c" \
     $(pkg-config --cflags kzg-ckzg) "$libdir/libkzg.a" $(pkg-config --static --libs-only-l kzg-ckzg | sed 's/-lkzg//')
-if ldd "$work/consumer_static" | grep -q libkzg; then fail "consumer_static still needs libkzg.so"; fi
+deps=$(env -u LD_LIBRARY_PATH ldd "$work/consumer_static")
+if grep -q libkzg <<<"$deps"; then fail "consumer_static still needs libkzg.so; ldd says:
+$deps"; fi
 "$work/consumer_static" "$setup" "$work/blob.hex" "$expected"
 
 # C++, shared, through pkg-config.
