@@ -290,4 +290,10 @@ class Context {
     std::unique_ptr<detail::ContextImpl> impl_;
 };
 
+// The versioned hash a blob transaction carries for a commitment (deneb
+// beacon-chain kzg_commitment_to_versioned_hash): VERSIONED_HASH_VERSION_KZG
+// (0x01) followed by sha256(commitment)[1:]. Needs no Context; the bytes are
+// hashed as given, without checking that they are a valid point.
+Bytes32 kzg_commitment_to_versioned_hash(const KZGCommitment& commitment);
+
 }  // namespace kzg

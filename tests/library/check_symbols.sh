@@ -18,7 +18,7 @@ for f in "${c_api[@]}" "${extensions[@]}"; do
 done
 if grep -q '^blst_' <<<"$exported"; then fail "$so exports blst symbols: $(grep '^blst_' <<<"$exported" | head -3 | tr '\n' ' ')"; fi
 allowed_c=$(printf '%s\n' "${c_api[@]}" "${extensions[@]}" KZG_0)
-cpp_api='^kzg::(Context::|ThreadPool::|(error_code_name|hex_decode|hex_encode|version|git_commit|blst_version)(\[abi:cxx11\])?\()'
+cpp_api='^kzg::(Context::|ThreadPool::|(error_code_name|hex_decode|hex_encode|version|git_commit|blst_version|kzg_commitment_to_versioned_hash)(\[abi:cxx11\])?\()'
 unexpected=0
 while read -r sym; do
     [[ -z $sym ]] && continue
