@@ -6,8 +6,8 @@
 // encoders of decoded arguments (JSON and SSZ) for the round trips.
 //
 // Input framing shared by the request targets:
-//   byte 0   the function: kzgd::functions()[byte % 10] (the /v1 routes, in
-//            the order of docs/service.md)
+//   byte 0   the function: kzgd::functions()[byte % kSpecFunctions] (the
+//            spec functions' /v1 routes, in the order of docs/service.md)
 //   byte 1   the limits: bit 7 clear: the defaults (64 blobs, 8192 cells);
 //            set: max_batch_blobs = byte & 3, max_cells = (byte >> 2) & 7
 //   rest     the request body
@@ -38,7 +38,8 @@ struct Framed {
 inline Framed frame(const std::uint8_t* data, std::size_t size) {
     Framed f;
     const auto& fns = kzgd::functions();
-    f.fn = &fns[(size > 0 ? data[0] : 0) % fns.size()];
+    // The spec functions only: the sidecar calls' bodies are not in this oracle.
+    f.fn = &fns[(size > 0 ? data[0] : 0) % kzgd::kSpecFunctions];
     const std::uint8_t l = size > 1 ? data[1] : 0;
     if (l & 0x80) {
         f.limits.max_batch_blobs = l & 3;
@@ -333,6 +334,7 @@ inline bool same_args(const kzgd::FunctionSpec& fn, const kzgd::Args& a, const k
             case F::kProofs: eq = a.proofs.size() == b.proofs.size() && std::equal(a.proofs.begin(), a.proofs.end(), b.proofs.begin(), [](const auto& x, const auto& y) { return x.bytes == y.bytes; }); break;
             case F::kCells: eq = a.cells.size() == b.cells.size() && std::equal(a.cells.begin(), a.cells.end(), b.cells.begin(), [](const auto& x, const auto& y) { return x.bytes == y.bytes; }); break;
             case F::kCellIndices: eq = a.cell_indices == b.cell_indices; break;
+            case F::kVersion: eq = a.version == b.version; break;  // not a spec function's field
         }
         if (!eq) return false;
     }
@@ -494,7 +496,8 @@ inline std::size_t wire_size(kzgd::Field f) {
         case F::kCommitments:
         case F::kProofs: return 48;
         case F::kCells: return kzg::BYTES_PER_CELL;
-        case F::kCellIndices: return 8;
+        case F::kCellIndices:
+        case F::kVersion: return 8;
     }
     return 0;
 }
@@ -628,6 +631,7 @@ inline std::string encode_json_request(const kzgd::FunctionSpec& fn, const kzgd:
                 }
                 out += ']';
                 break;
+            case F::kVersion: out += std::to_string(a.version); break;  // not a spec function's field
         }
     }
     return out + "}";
@@ -667,6 +671,9 @@ inline std::string encode_ssz_request(const kzgd::FunctionSpec& fn, const kzgd::
             case F::kCellIndices:
                 for (std::uint64_t v : a.cell_indices)
                     for (int b = 0; b < 8; b++) tail += static_cast<char>((v >> (8 * b)) & 0xff);
+                break;
+            case F::kVersion:  // not a spec function's field
+                for (int b = 0; b < 8; b++) fixed += static_cast<char>((a.version >> (8 * b)) & 0xff);
                 break;
         }
     }

@@ -73,7 +73,7 @@ ASAN_TESTS=(kzg_unit_codec kzg_unit_setup kzg_unit_context kzg_unit_core test_ms
             kzg_diff_commitment kzg_diff_kzg_proof kzg_diff_blob_proof kzg_diff_verify kzg_diff_edge
             kzg_diff_eip7594 kzg_stress_context_pool)
 ASAN_SERVICE_TESTS=(kzgctl_cli service_api service_bad_requests service_hostile service_slow_clients
-                    service_drain service_overload service_security service_handover)
+                    service_drain service_overload service_security service_handover service_sidecars)
 ASAN_EXTRA_TARGETS=(fuzzers kzgd kzgctl kzgd_broken_for_tests)
 TSAN_TESTS=(kzg_unit_core kzg_unit_context kzg_stress_context_pool)
 TSAN_SERVICE_TESTS=(service_api service_overload service_drain service_hostile service_security)

@@ -1,7 +1,8 @@
 // kzgd's response encoders (service/json_codec.hpp, ssz_codec.hpp): outcomes
 // of every output kind and error bodies with arbitrary message bytes.
-//   byte 0 bit 0 clear: an Outcome (kind = byte 0 / 2 % 6; 48-byte point,
-//          32-byte y, valid bit, up to 3 cells and proofs from the input);
+//   byte 0 bit 0 clear: an Outcome (kind = byte 0 / 2 % 8; 48-byte point,
+//          32-byte y, valid bit, up to 3 cells and proofs, or sidecar
+//          lists and failures, from the input);
 //   byte 0 bit 0 set: an ApiError (status u16, message: u8 length + bytes,
 //          up to 3 failures: u64 index, u8 length + bytes), and the same
 //          bytes through append_json_string.
@@ -89,7 +90,7 @@ std::string read_text(fuzz::Reader& r) {
 
 void outcome(fuzz::Reader& r, std::uint8_t mode) {
     kzgd::Outcome o;
-    o.kind = static_cast<kzgd::Output>((mode >> 1) % 6);
+    o.kind = static_cast<kzgd::Output>((mode >> 1) % 8);
     r.bytes(o.point.data(), 48);
     r.bytes(o.y.data(), 32);
     o.valid = r.u8() & 1;
@@ -100,6 +101,22 @@ void outcome(fuzz::Reader& r, std::uint8_t mode) {
         if (o.kind == O::kCellsAndProofs) {
             o.proofs.resize(o.cells.size());
             for (auto& p : o.proofs) r.bytes(p.data(), p.size());
+        }
+    }
+    if (o.kind == O::kBlobSidecar) {
+        o.version = r.u8() & 1;
+        o.commitments.resize(r.u8() % 4);
+        o.versioned_hashes.resize(o.commitments.size());
+        o.proofs.resize(r.u8() % 4);
+        for (auto& c : o.commitments) r.bytes(c.data(), c.size());
+        for (auto& h : o.versioned_hashes) r.bytes(h.data(), h.size());
+        for (auto& p : o.proofs) r.bytes(p.data(), p.size());
+    }
+    if (o.kind == O::kSidecarChecks) {
+        o.failures.resize(r.u8() % 4);
+        for (auto& f : o.failures) {
+            f.index = r.u8();
+            f.message = read_text(r);
         }
     }
     const JNode doc = read_strict(kzgd::encode_json_outcome(o));
@@ -142,6 +159,35 @@ void outcome(fuzz::Reader& r, std::uint8_t mode) {
             for (const auto& c : o.cells) raw(c.data(), c.size());
             for (const auto& p : o.proofs) raw(p.data(), p.size());
             break;
+        case O::kBlobSidecar: {
+            const char* proofs = o.version == 0 ? "proofs" : "cell_proofs";
+            check_keys(doc, {"commitments", "versioned_hashes", proofs});
+            check_hex_list(member(doc, "commitments"), o.commitments);
+            check_hex_list(member(doc, "versioned_hashes"), o.versioned_hashes);
+            check_hex_list(member(doc, proofs), o.proofs);
+            // SSZ container: three u32le offsets, then the three lists.
+            const std::size_t c = 12 + 48 * o.commitments.size(), h = c + 32 * o.versioned_hashes.size();
+            for (std::size_t off : {std::size_t{12}, c, h})
+                for (int b = 0; b < 4; b++) ssz_want += static_cast<char>((off >> (8 * b)) & 0xff);
+            for (const auto& x : o.commitments) raw(x.data(), x.size());
+            for (const auto& x : o.versioned_hashes) raw(x.data(), x.size());
+            for (const auto& x : o.proofs) raw(x.data(), x.size());
+            break;
+        }
+        case O::kSidecarChecks: {
+            check_keys(doc, {"valid", "failures"});
+            const JNode* v = member(doc, "valid");
+            FUZZ_CHECK(v->kind == JNode::Kind::kBool && v->boolean == o.valid, "valid");
+            const JNode* f = member(doc, "failures");
+            FUZZ_CHECK(f->kind == JNode::Kind::kArray && f->items.size() == o.failures.size(), "failures");
+            for (std::size_t i = 0; i < o.failures.size(); i++) {
+                check_keys(f->items[i], {"index", "message"});
+                FUZZ_CHECK(member(f->items[i], "index")->text == std::to_string(o.failures[i].index), "index");
+                FUZZ_CHECK(member(f->items[i], "message")->text == sanitized(o.failures[i].message), "message");
+            }
+            ssz_want = o.valid ? std::string(1, '\x01') : std::string(1, '\x00');
+            break;
+        }
     }
     FUZZ_CHECK(kzgd::encode_ssz_outcome(o) == ssz_want, "SSZ outcome bytes");
 }

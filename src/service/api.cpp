@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "service/sidecars.hpp"
+
 namespace kzgd {
 
 std::string_view field_name(Field f) {
@@ -17,6 +19,7 @@ std::string_view field_name(Field f) {
         case Field::kProofs: return "proofs";
         case Field::kCellIndices: return "cell_indices";
         case Field::kCells: return "cells";
+        case Field::kVersion: return "version";
     }
     return "?";
 }
@@ -33,6 +36,7 @@ WireType field_type(Field f) {
         case Field::kProofs: return WireType::kBytes48List;
         case Field::kCellIndices: return WireType::kIndexList;
         case Field::kCells: return WireType::kCellList;
+        case Field::kVersion: return WireType::kUint64;
     }
     return WireType::kBytes32;
 }
@@ -50,7 +54,8 @@ std::size_t element_size(WireType t) {
         case WireType::kBytes48:
         case WireType::kBytes48List: return 48;
         case WireType::kCellList: return kzg::BYTES_PER_CELL;
-        case WireType::kIndexList: return 8;
+        case WireType::kIndexList:
+        case WireType::kUint64: return 8;
     }
     return 0;
 }
@@ -74,6 +79,11 @@ const std::vector<FunctionSpec>& functions() {
          "verify_cell_kzg_proof_batch",
          {F::kCommitments, F::kCellIndices, F::kCells, F::kProofs},
          Output::kValid},
+        {FunctionId::kComputeBlobSidecar, "compute_blob_sidecar", {F::kBlobs, F::kVersion}, Output::kBlobSidecar},
+        {FunctionId::kVerifyBlobSidecars, "verify_blob_sidecars", {}, Output::kSidecarChecks,
+         Body::kBeaconBlobSidecars},
+        {FunctionId::kVerifyDataColumnSidecars, "verify_data_column_sidecars", {}, Output::kSidecarChecks,
+         Body::kBeaconDataColumnSidecars},
     };
     return table;
 }
@@ -86,11 +96,14 @@ const FunctionSpec* find_function(std::string_view name) {
 
 std::size_t list_limit(const FunctionSpec& fn, Field, const DecodeLimits& limits) {
     switch (fn.id) {
-        case FunctionId::kVerifyBlobKzgProofBatch: return limits.max_batch_blobs;
+        case FunctionId::kVerifyBlobKzgProofBatch:
+        case FunctionId::kComputeBlobSidecar:
+        case FunctionId::kVerifyBlobSidecars: return limits.max_batch_blobs;
         // The spec allows at most CELLS_PER_EXT_BLOB cells; more is an input error
         // the library reports, so the decoder only needs a memory bound here.
         case FunctionId::kRecoverCellsAndKzgProofs:
-        case FunctionId::kVerifyCellKzgProofBatch: return limits.max_cells;
+        case FunctionId::kVerifyCellKzgProofBatch:
+        case FunctionId::kVerifyDataColumnSidecars: return limits.max_cells;
         default: return 0;
     }
 }
@@ -130,7 +143,8 @@ std::optional<ApiError> error_of(const FunctionSpec& fn, const kzg::Result<T>& r
 
 }  // namespace
 
-std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, const Args& a, Outcome& out) {
+std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, const Args& a, Outcome& out,
+                               kzg::ThreadPool* pool) {
     out.kind = fn.output;
     switch (fn.id) {
         case FunctionId::kBlobToKzgCommitment: {
@@ -189,6 +203,9 @@ std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, 
             if (r) out.valid = *r;
             return error_of(fn, r);
         }
+        case FunctionId::kComputeBlobSidecar: return compute_blob_sidecar(ctx, a, out, pool);
+        case FunctionId::kVerifyBlobSidecars: verify_blob_sidecars(ctx, a, out); return std::nullopt;
+        case FunctionId::kVerifyDataColumnSidecars: verify_data_column_sidecars(ctx, a, out); return std::nullopt;
     }
     return ApiError{500, "unknown function", {}};
 }

@@ -17,7 +17,7 @@
 namespace kzgd {
 
 // Every request field of every function, with one fixed wire type each.
-enum class Field { kBlob, kZ, kY, kCommitment, kProof, kBlobs, kCommitments, kProofs, kCellIndices, kCells };
+enum class Field { kBlob, kZ, kY, kCommitment, kProof, kBlobs, kCommitments, kProofs, kCellIndices, kCells, kVersion };
 
 enum class WireType {
     kBlob,         // Bytes131072
@@ -27,6 +27,7 @@ enum class WireType {
     kBytes48List,  // List[Bytes48]
     kCellList,     // List[Cell] (Cell = Bytes2048)
     kIndexList,    // List[uint64]
+    kUint64,       // uint64 (JSON: a number or a decimal string)
 };
 
 std::string_view field_name(Field f);
@@ -35,7 +36,16 @@ bool is_list(WireType t);
 // Bytes of one fixed-size value or one list element (8 for an index).
 std::size_t element_size(WireType t);
 
-enum class Output { kCommitment, kProofAndY, kProof, kValid, kCells, kCellsAndProofs };
+enum class Output {
+    kCommitment,
+    kProofAndY,
+    kProof,
+    kValid,
+    kCells,
+    kCellsAndProofs,
+    kBlobSidecar,    // commitments, versioned hashes, cell proofs (version 1) or blob proofs (version 0)
+    kSidecarChecks,  // valid, and the failures of each sidecar
+};
 
 enum class FunctionId {
     kBlobToKzgCommitment,
@@ -48,16 +58,28 @@ enum class FunctionId {
     kComputeCellsAndKzgProofs,
     kRecoverCellsAndKzgProofs,
     kVerifyCellKzgProofBatch,
+    // Calls shaped for their users rather than the spec (docs/service.md):
+    kComputeBlobSidecar,        // a blob transaction's sidecar, for blob submitters
+    kVerifyBlobSidecars,        // Beacon API blob sidecars
+    kVerifyDataColumnSidecars,  // Beacon API data-column sidecars
 };
+
+// How a request body is read: the function's fields (JSON object or SSZ
+// container), or a Beacon API response body (JSON only).
+enum class Body { kFields, kBeaconBlobSidecars, kBeaconDataColumnSidecars };
 
 struct FunctionSpec {
     FunctionId id;
     std::string_view name;       // route: /v1/<name>
     std::vector<Field> fields;   // in SSZ container order
     Output output;
+    Body body = Body::kFields;
 };
 
+// The consensus-spec functions first (kSpecFunctions of them, in the order of
+// docs/service.md), then the sidecar calls.
 const std::vector<FunctionSpec>& functions();
+inline constexpr std::size_t kSpecFunctions = 10;
 const FunctionSpec* find_function(std::string_view name);
 
 // Decoded request arguments; only the fields of the function are set.
@@ -69,6 +91,27 @@ struct Args {
     std::vector<kzg::Bytes48> commitments, proofs;
     std::vector<std::uint64_t> cell_indices;
     std::vector<kzg::Cell> cells;
+    std::uint64_t version = 1;  // compute_blob_sidecar (optional in JSON)
+    // Beacon API bodies: one entry per sidecar of `data`, in order. One that
+    // did not decode carries its error and no values.
+    struct BlobSidecar {
+        std::string error;
+        std::size_t blob = 0;  // index into blobs
+        kzg::Bytes48 commitment, proof;
+    };
+    std::vector<BlobSidecar> blob_sidecars;
+    struct ColumnSidecar {
+        std::string error;
+        std::uint64_t index = 0;  // the column
+        std::vector<kzg::Cell> column;
+        std::vector<kzg::Bytes48> commitments, proofs;
+    };
+    std::vector<ColumnSidecar> column_sidecars;
+};
+
+struct Failure {
+    std::size_t index;
+    std::string message;
 };
 
 // What a function returned.
@@ -79,11 +122,11 @@ struct Outcome {
     bool valid = false;
     std::vector<kzg::Cell> cells;
     std::vector<kzg::KZGProof> proofs;
-};
-
-struct Failure {
-    std::size_t index;
-    std::string message;
+    // kBlobSidecar (with proofs above); kSidecarChecks (with valid above).
+    std::uint64_t version = 1;
+    std::vector<kzg::KZGCommitment> commitments;
+    std::vector<kzg::Bytes32> versioned_hashes;
+    std::vector<Failure> failures;
 };
 
 // The one error shape: {"code":400,"message":"...","failures":[{"index":i,"message":"..."}]}.
@@ -105,7 +148,9 @@ std::size_t list_limit(const FunctionSpec& fn, Field f, const DecodeLimits& limi
 // Runs `fn` on the context. Library errors become ApiError: kInvalidInput is
 // 400 (with failures when the message names a list element, "blobs[3]: ..."),
 // anything else 500.
-std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, const Args& args, Outcome& out);
+// `pool` (optional) runs the blobs of a compute_blob_sidecar in parallel.
+std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, const Args& args, Outcome& out,
+                               kzg::ThreadPool* pool = nullptr);
 
 // Parses "<list field>[<index>]: ..." out of a library message.
 std::optional<std::size_t> failure_index(const FunctionSpec& fn, std::string_view message);

@@ -19,7 +19,7 @@ std::vector<std::string> operation_names() {
 std::vector<std::string> verifying_names() {
     std::vector<std::string> v;
     for (const auto& f : functions())
-        if (f.output == Output::kValid) v.emplace_back(f.name);
+        if (f.output == Output::kValid || f.output == Output::kSidecarChecks) v.emplace_back(f.name);
     return v;
 }
 

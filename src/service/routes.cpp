@@ -12,6 +12,7 @@
 #include "kzg/version.hpp"
 #include "ops/cpu_profiler.hpp"
 #include "service/json_codec.hpp"
+#include "service/openapi.hpp"
 #include "ops/log.hpp"
 #include "service/ssz_codec.hpp"
 
@@ -116,14 +117,21 @@ std::uint64_t estimate_working_set(const FunctionSpec& fn, std::uint64_t body, s
         case FunctionId::kRecoverCellsAndKzgProofs:  // < 2 MiB recovery, then the figure above
             return base + 9 * MiB;
         case FunctionId::kVerifyCellKzgProofBatch:  // ~4.7 KiB per 2 KiB cell: 2.5 x the input
+        case FunctionId::kVerifyDataColumnSidecars:  // the same batch, plus one column at a time
             return base + mul_sat(body, 5) / 2 + 512 * KiB;
+        case FunctionId::kComputeBlobSidecar:
+            // blobs in parallel, each the cells-and-proofs figure; ~13 KiB of proofs per blob out
+            return base + body / 8 + (workers + 1) * 7 * MiB;
+        case FunctionId::kVerifyBlobSidecars:  // the blob batch's figure
+            return base + body / 8 + (workers + 2) * 256 * KiB;
     }
     return base + 16 * MiB;
 }
 
 const std::vector<std::string>& Router::known_routes() {
     static const std::vector<std::string> routes = [] {
-        std::vector<std::string> r = {"/livez", "/readyz", "/healthz", "/metrics", "/v1/info", "/debug/profile"};
+        std::vector<std::string> r = {"/livez",   "/readyz",        "/healthz",     "/metrics",
+                                      "/v1/info", "/debug/profile", "/openapi.json"};
         for (const auto& f : functions()) r.push_back("/v1/" + std::string(f.name));
         return r;
     }();
@@ -313,6 +321,11 @@ Plan Router::route(const RequestHead& head) {
         plan.cpu_profile_seconds = seconds;
         return plan;
     }
+    if (path == "/openapi.json") {  // docs/openapi.json, embedded at build time
+        if (!get) return method_not_allowed("GET, HEAD");
+        plan.response.body = std::string(openapi_json());
+        return plan;
+    }
     const bool ops_path = path == "/metrics" || path == "/healthz" || path == "/debug/profile";
     if (path == "/livez" || path == "/readyz" || path == "/v1/info" || (ops_ && ops_path)) {
         if (!get) return method_not_allowed("GET, HEAD");
@@ -342,6 +355,10 @@ Plan Router::route(const RequestHead& head) {
     const std::string type = media_type(head.content_type);
     if (type == kJson) {
         plan.binary_in = false;
+    } else if (type == kOctets && fn->body != Body::kFields) {
+        plan.response = error(415, std::string(fn->name) +
+                                       " takes the Beacon API's JSON only: Content-Type must be application/json");
+        return plan;
     } else if (type == kOctets) {
         plan.binary_in = true;
     } else {
@@ -387,7 +404,7 @@ Plan Router::route(const RequestHead& head) {
         plan.memory = Reservation(memory_, need);
     }
     plan.fn = fn;
-    plan.binary_out = wants_binary(head.accept);
+    plan.binary_out = fn->body == Body::kFields && wants_binary(head.accept);
     plan.respond_now = false;
     return plan;
 }
@@ -428,7 +445,7 @@ void Router::handle(Plan& plan, std::string body, std::function<void(HttpRespons
     const kzg::Context* ctx = state_.context();
     const bool binary_out = plan.binary_out;
     const auto queued = std::chrono::steady_clock::now();
-    pool_.post([this, ctx, &fn, args, binary_out, queued, request_id = plan.request_id,
+    pool_.post([this, ctx, &fn, args, binary_out, queued, request_id = plan.request_id, pool = pool_.shared().get(),
                 done = std::move(done)]() mutable {
         using ms = std::chrono::duration<double, std::milli>;
         const auto started = std::chrono::steady_clock::now();
@@ -437,12 +454,12 @@ void Router::handle(Plan& plan, std::string body, std::function<void(HttpRespons
         int valid = -1;
         try {
             Outcome out;
-            if (auto e = invoke(*ctx, fn, *args, out)) {
+            if (auto e = invoke(*ctx, fn, *args, out, pool)) {
                 r = error(*e);
                 r.outcome = e->status == 400 ? "invalid_input" : "error";
             } else {
                 r.outcome = "ok";
-                if (out.kind == Output::kValid) valid = out.valid ? 1 : 0;
+                if (out.kind == Output::kValid || out.kind == Output::kSidecarChecks) valid = out.valid ? 1 : 0;
                 if (binary_out) {
                     r.content_type = std::string(kOctets);
                     r.body = encode_ssz_outcome(out);

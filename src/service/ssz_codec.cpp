@@ -34,6 +34,7 @@ void copy_fixed(Field f, const std::uint8_t* p, Args& a) {
         case Field::kY: std::memcpy(a.y.data(), p, 32); break;
         case Field::kCommitment: std::memcpy(a.commitment.data(), p, 48); break;
         case Field::kProof: std::memcpy(a.proof.data(), p, 48); break;
+        case Field::kVersion: a.version = read_u64le(p); break;
         default: break;
     }
 }
@@ -137,6 +138,9 @@ namespace {
 void append_bytes(std::string& out, const std::uint8_t* p, std::size_t n) {
     out.append(reinterpret_cast<const char*>(p), n);
 }
+void append_u32le(std::string& out, std::uint32_t v) {
+    for (int i = 0; i < 4; i++) out.push_back(static_cast<char>(v >> (8 * i) & 0xff));
+}
 }  // namespace
 
 std::string encode_ssz_outcome(const Outcome& r) {
@@ -156,6 +160,20 @@ std::string encode_ssz_outcome(const Outcome& r) {
             if (r.kind == Output::kCellsAndProofs)
                 for (const auto& p : r.proofs) append_bytes(out, p.data(), 48);
             break;
+        case Output::kBlobSidecar: {
+            // Container {commitments: List[Bytes48], versioned_hashes: List[Bytes32],
+            // proofs: List[Bytes48]}: three offsets, then the lists.
+            const std::size_t c = r.commitments.size() * 48, h = r.versioned_hashes.size() * 32;
+            out.reserve(12 + c + h + r.proofs.size() * 48);
+            append_u32le(out, 12);
+            append_u32le(out, static_cast<std::uint32_t>(12 + c));
+            append_u32le(out, static_cast<std::uint32_t>(12 + c + h));
+            for (const auto& x : r.commitments) append_bytes(out, x.data(), 48);
+            for (const auto& x : r.versioned_hashes) append_bytes(out, x.data(), 32);
+            for (const auto& x : r.proofs) append_bytes(out, x.data(), 48);
+            break;
+        }
+        case Output::kSidecarChecks: out.push_back(r.valid ? '\x01' : '\x00'); break;  // JSON-only routes
     }
     return out;
 }

@@ -65,7 +65,8 @@ class Api(unittest.TestCase):
         for k in ("max_header_bytes", "max_connections", "max_queue", "max_batch_blobs", "max_cells",
                   "read_timeout_s", "idle_timeout_s"):
             self.assertIn(k, lim)
-        self.assertEqual(set(info["functions"]), set(h.FIELDS))
+        self.assertEqual(set(info["functions"]),
+                         set(h.FIELDS) | {"compute_blob_sidecar", "verify_blob_sidecars", "verify_data_column_sidecars"})
         self.assertEqual(info["state"], {"ready": True, "draining": False, "in_flight": 0})
 
     def test_request_id(self):
