@@ -3,6 +3,7 @@
 // the file key KEY.
 #include "service/config.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -268,6 +269,9 @@ std::string help_text() {
          "environment > file > default. Sizes take KiB/MiB/GiB suffixes; times are seconds.\n\n"
          "  --help                 this text\n"
          "  --version              version and build\n"
+         "  --check-config         validate the flags, environment and config file, print the effective\n"
+         "                         configuration and where each value came from, and exit (0: valid);\n"
+         "                         loads no setup and opens no socket\n"
          "  --config FILE          config file (also KZGD_CONFIG)\n";
     for (const auto& o : options()) {
         std::string flag = "  --" + std::string(o.key) + " V";
@@ -291,6 +295,7 @@ struct Setting {
     const Option* option;
     std::string value;
     std::string source;  // for messages
+    std::string origin;  // for --check-config: "file PATH:LINE", "env KZGD_X", "flag --x"
 };
 
 ConfigParse fail(const std::string& message) {
@@ -316,9 +321,64 @@ std::optional<ConfigParse> read_file(const std::string& path, std::vector<Settin
         if (auto it = seen.find(key); it != seen.end())
             return fail(where + ": duplicate key \"" + key + "\" (first on line " + std::to_string(it->second) + ")");
         seen[key] = n;
-        out.push_back({o, value, where + " " + key});
+        out.push_back({o, value, where + " " + key, "file " + where});
     }
     return std::nullopt;
+}
+
+// --check-config: checks that only a start would otherwise make (files that
+// must be readable), without loading or binding anything.
+std::optional<ConfigParse> check_files(const Config& cfg) {
+    for (auto [key, path] : {std::pair<std::string_view, const std::string*>{"setup", &cfg.setup},
+                             {"tls-cert", &cfg.tls_cert},
+                             {"tls-key", &cfg.tls_key}}) {
+        if (path->empty()) continue;
+        std::ifstream in(*path, std::ios::binary);
+        if (!in) return fail(std::string(key) + ": cannot read " + *path);
+    }
+    return std::nullopt;
+}
+
+// The effective configuration, one key per line in the table's order: the
+// value and where it came from (the last origin wins: flag > env > file).
+std::string check_text(const Config& cfg, const std::map<std::string_view, std::vector<const Setting*>>& set) {
+    struct Row {
+        std::string key, value, source;
+    };
+    std::vector<Row> rows;
+    std::size_t key_w = 3, value_w = 5;
+    for (const auto& o : options()) {
+        Row r{std::string(o.key), "", "default"};
+        const auto it = set.find(o.key);
+        if (it == set.end() || it->second.empty()) {
+            r.value = std::string(o.default_text);
+        } else {
+            const auto& chain = it->second;  // file, env, flag order
+            r.value = chain.back()->value.empty() ? "\"\"" : chain.back()->value;
+            r.source = chain.back()->origin;
+            if (chain.size() > 1) {
+                r.source += " (overrides";
+                for (std::size_t i = chain.size() - 1; i-- > 0;) r.source += " " + chain[i]->origin;
+                r.source += ")";
+            }
+        }
+        key_w = std::max(key_w, r.key.size());
+        value_w = std::max(value_w, std::min<std::size_t>(r.value.size(), 40));
+        rows.push_back(std::move(r));
+    }
+    std::ostringstream s;
+    s << "kzgd: the configuration is valid\n"
+      << "config file: " << (cfg.config_file.empty() ? "(none)" : cfg.config_file) << "\n\n";
+    auto line = [&](const std::string& k, const std::string& v, const std::string& src) {
+        std::string a = k, b = v;
+        a.resize(key_w + 2, ' ');
+        if (b.size() < value_w + 2) b.resize(value_w + 2, ' ');
+        else b += "  ";
+        s << a << b << src << "\n";
+    };
+    line("KEY", "VALUE", "SOURCE");
+    for (const auto& r : rows) line(r.key, r.value, r.source);
+    return s.str();
 }
 
 }  // namespace
@@ -327,9 +387,14 @@ ConfigParse parse_config(int argc, const char* const* argv, const char* const* e
     std::vector<Setting> flags, env, file;
     std::string config_path;
     bool config_from_flag = false;
+    bool check = false;  // --check-config
     for (int i = 1; i < argc; i++) {
         std::string_view a = argv[i];
         if (a == "--help" || a == "-h") return ConfigParse{ConfigParse::Status::kExit, 0, help_text()};
+        if (a == "--check-config") {
+            check = true;
+            continue;
+        }
         if (a == "--version") {
             return ConfigParse{ConfigParse::Status::kExit, 0,
                                "kzgd " + std::string(kzg::version()) + " (commit " + std::string(kzg::git_commit()) +
@@ -355,7 +420,7 @@ ConfigParse parse_config(int argc, const char* const* argv, const char* const* e
         }
         const Option* o = find_option(key);
         if (o == nullptr) return fail("unknown option --" + key);
-        flags.push_back({o, value, "--" + key});
+        flags.push_back({o, value, "--" + key, "flag --" + key});
     }
     for (const char* const* e = envp; e && *e; e++) {
         const std::string_view kv = *e;
@@ -371,16 +436,18 @@ ConfigParse parse_config(int argc, const char* const* argv, const char* const* e
         for (const auto& o : options())
             if (env_name(o.key) == name) found = &o;
         if (found == nullptr) return fail("unknown environment variable " + name);
-        env.push_back({found, value, name});
+        env.push_back({found, value, name, "env " + name});
     }
     if (!config_path.empty()) {
         if (auto err = read_file(config_path, file)) return *err;
         cfg.config_file = config_path;
     }
+    std::map<std::string_view, std::vector<const Setting*>> set;  // key -> its settings, lowest precedence first
     for (const auto* layer : {&file, &env, &flags}) {
         for (const auto& s : *layer) {
             if (auto err = s.option->set(cfg, s.value))
                 return fail("invalid value \"" + s.value + "\" for " + s.source + ": " + *err);
+            set[s.option->key].push_back(&s);
         }
     }
     if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return fail("tls-cert and tls-key go together: set both or neither");
@@ -394,6 +461,10 @@ ConfigParse parse_config(int argc, const char* const* argv, const char* const* e
     if (cfg.max_inflight_bytes < cfg.max_body_bytes) {
         return fail("max-inflight-bytes (" + std::to_string(cfg.max_inflight_bytes) +
                     ") must be at least max-body-bytes (" + std::to_string(cfg.max_body_bytes) + ")");
+    }
+    if (check) {
+        if (auto err = check_files(cfg)) return *err;
+        return ConfigParse{ConfigParse::Status::kExit, 0, check_text(cfg, set)};
     }
     return ConfigParse{};
 }

@@ -62,7 +62,7 @@ struct ConfigParse {
     enum class Status { kRun, kExit };
     Status status = Status::kRun;
     int exit_code = 0;
-    std::string message;  // --help / --version text (stdout) or the error (stderr)
+    std::string message;  // --help / --version / --check-config text (stdout) or the error (stderr)
 };
 
 // Reads flags, the KZGD_* environment (envp) and the config file into cfg.

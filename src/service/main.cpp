@@ -19,6 +19,7 @@
 #include "ops/log.hpp"
 #include "service/ops_hooks.hpp"
 #include "service/routes.hpp"
+#include "service/sd_notify.hpp"
 #include "service/server.hpp"
 #include "service/state.hpp"
 #include "service/worker_pool.hpp"
@@ -117,7 +118,14 @@ int main(int argc, char** argv) {
         ops.on_context_loaded(**ctx);
         const bool self_test = ops.self_test_passed();
         log_line("info", "ready", {{"self_test_passed", self_test}});
-        if (!takeover) return;
+        if (!takeover) {
+            // systemd (Type=notify): started exactly when /readyz first says
+            // ready. A failed self-test never reports READY, so the unit's
+            // start times out rather than "succeeding" with wrong answers.
+            if (self_test && !state.draining()) sd::notify_logged("READY=1\nSTATUS=serving");
+            else if (!self_test) sd::notify_logged("STATUS=not ready: the known-answer self-test failed");
+            return;
+        }
         if (!self_test) {
             // Never accept with wrong answers: the old process keeps serving.
             log_line("error", "the known-answer self-test failed: not taking over",
@@ -126,7 +134,21 @@ int main(int argc, char** argv) {
             server.fatal(1);
             return;
         }
+        if (state.draining()) {
+            // Stopped (SIGTERM: kzgctl upgrade gave up, or systemd) while
+            // loading: never tell the old process to drain, nor systemd that
+            // this is the main process now. The old one keeps serving.
+            log_line("warn", "stopped before taking over: the old process keeps serving",
+                     {{"old_pid", takeover->old_pid}});
+            return;
+        }
         server.start_accepting();
+        // systemd: this process is the unit's main process from now on (kzgctl
+        // upgrade as ExecReload started it; the unit needs NotifyAccess=all).
+        // Sent before confirm(): the old main process drains and exits once
+        // confirmed, and systemd must know its successor by then.
+        sd::notify_logged("MAINPID=" + std::to_string(::getpid()) + "\nREADY=1\nSTATUS=serving (took over from pid " +
+                          std::to_string(takeover->old_pid) + ")");
         std::string err;
         const bool acknowledged = handover::confirm(*takeover, err);
         if (acknowledged) {

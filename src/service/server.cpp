@@ -38,6 +38,7 @@
 #include "kzg/version.hpp"
 #include "ops/cpu_profiler.hpp"
 #include "service/handover.hpp"
+#include "service/sd_notify.hpp"
 #include "ops/log.hpp"
 
 namespace kzgd {
@@ -611,6 +612,12 @@ void Server::Impl::on_signal(const beast::error_code& ec, int signo) {
     }
     drain_started = true;
     state.set_draining();
+    // systemd: the stop has begun (a drain of up to shutdown-delay +
+    // drain-timeout; the unit's TimeoutStopSec covers it). Not sent after a
+    // handover (on_handed_over: the service goes on in the new process), nor
+    // by a new process stopped before it took over (accept_deferred: kzgctl
+    // upgrade gave up on it; the old main process still serves).
+    if (!accept_deferred) sd::notify_logged("STOPPING=1\nSTATUS=draining");
     log_line("info", "draining: readiness is now 503",
              {{"signal", signo}, {"shutdown_delay_s", cfg.shutdown_delay}, {"connections", connections.load()}});
     signals.async_wait([this](const beast::error_code& e, int s) { on_signal(e, s); });
