@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "engine.hpp"
 #include "inputs.hpp"
 
 namespace kzgctl {
@@ -13,7 +14,7 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->add_option("BLOB", *blob, "blob file (raw or hex), or -")->required();
         c->callback([&env, blob] {
             env.action = [&env, blob] {
-                auto r = env.ctx().blob_to_kzg_commitment(*read_blob_arg(*blob));
+                auto r = env.engine().blob_to_kzg_commitment(*read_blob_arg(*blob));
                 if (!r) return print_error(r.error());
                 std::cout << kzg::hex_encode(*r) << "\n";
                 return kExitOk;
@@ -28,7 +29,7 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->callback([&env, blob, z] {
             env.action = [&env, blob, z] {
                 auto b = read_blob_arg(*blob);
-                auto r = env.ctx().compute_kzg_proof(*b, read_fixed_arg<32>(*z, "z"));
+                auto r = env.engine().compute_kzg_proof(*b, read_fixed_arg<32>(*z, "z"));
                 if (!r) return print_error(r.error());
                 std::cout << kzg::hex_encode(r->proof) << "\n" << kzg::hex_encode(r->y) << "\n";
                 return kExitOk;
@@ -45,13 +46,13 @@ void register_eip4844(CLI::App& app, Env& env) {
                 auto b = read_blob_arg(*blob);
                 kzg::Bytes48 cm;
                 if (commitment->empty()) {
-                    auto rc = env.ctx().blob_to_kzg_commitment(*b);
+                    auto rc = env.engine().blob_to_kzg_commitment(*b);
                     if (!rc) return print_error(rc.error());
                     cm = *rc;
                 } else {
                     cm = read_fixed_arg<48>(*commitment, "commitment");
                 }
-                auto r = env.ctx().compute_blob_kzg_proof(*b, cm);
+                auto r = env.engine().compute_blob_kzg_proof(*b, cm);
                 if (!r) return print_error(r.error());
                 std::cout << kzg::hex_encode(*r) << "\n";
                 return kExitOk;
@@ -67,7 +68,7 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->add_option("PROOF", (*args)[3], "48-byte 0x-hex proof, or a file")->required();
         c->callback([&env, args] {
             env.action = [&env, args] {
-                return print_verdict(env.ctx().verify_kzg_proof(
+                return print_verdict(env.engine().verify_kzg_proof(
                     read_fixed_arg<48>((*args)[0], "commitment"), read_fixed_arg<32>((*args)[1], "z"),
                     read_fixed_arg<32>((*args)[2], "y"), read_fixed_arg<48>((*args)[3], "proof")));
             };
@@ -82,7 +83,7 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->callback([&env, args] {
             env.action = [&env, args] {
                 auto b = read_blob_arg((*args)[0]);
-                return print_verdict(env.ctx().verify_blob_kzg_proof(
+                return print_verdict(env.engine().verify_blob_kzg_proof(
                     *b, read_fixed_arg<48>((*args)[1], "commitment"), read_fixed_arg<48>((*args)[2], "proof")));
             };
         });
@@ -97,7 +98,7 @@ void register_eip4844(CLI::App& app, Env& env) {
             env.action = [&env, input] {
                 const auto doc = read_json_arg(*input);
                 const auto blobs = json_hex_list<kzg::BYTES_PER_BLOB>(doc, "blobs");
-                return print_verdict(env.ctx().verify_blob_kzg_proof_batch(
+                return print_verdict(env.engine().verify_blob_kzg_proof_batch(
                     blobs, json_hex_list<48>(doc, "commitments"), json_hex_list<48>(doc, "proofs")));
             };
         });

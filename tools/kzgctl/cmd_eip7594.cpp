@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "command.hpp"
+#include "engine.hpp"
 #include "inputs.hpp"
 
 namespace kzgctl {
@@ -34,7 +35,7 @@ void register_eip7594(CLI::App& app, Env& env) {
         c->add_option("BLOB", *blob, "blob file (raw or hex), or -")->required();
         c->callback([&env, blob] {
             env.action = [&env, blob] {
-                auto r = env.ctx().compute_cells(*read_blob_arg(*blob));
+                auto r = env.engine().compute_cells(*read_blob_arg(*blob));
                 if (!r) return print_error(r.error());
                 nlohmann::json out;
                 out["cells"] = hex_array(*r);
@@ -50,7 +51,7 @@ void register_eip7594(CLI::App& app, Env& env) {
         c->add_option("BLOB", *blob, "blob file (raw or hex), or -")->required();
         c->callback([&env, blob] {
             env.action = [&env, blob] {
-                return print_cells_and_proofs(env.ctx().compute_cells_and_kzg_proofs(*read_blob_arg(*blob)));
+                return print_cells_and_proofs(env.engine().compute_cells_and_kzg_proofs(*read_blob_arg(*blob)));
             };
         });
     }
@@ -68,14 +69,14 @@ void register_eip7594(CLI::App& app, Env& env) {
                 const auto idx = json_index_list(doc, "cell_indices");
                 const auto cells = json_hex_list<kzg::BYTES_PER_CELL>(doc, "cells");
                 if (*cells_only) {
-                    auto r = env.ctx().recover_cells(idx, cells);
+                    auto r = env.engine().recover_cells(idx, cells);
                     if (!r) return print_error(r.error());
                     nlohmann::json out;
                     out["cells"] = hex_array(*r);
                     std::cout << out.dump() << "\n";
                     return kExitOk;
                 }
-                return print_cells_and_proofs(env.ctx().recover_cells_and_kzg_proofs(idx, cells));
+                return print_cells_and_proofs(env.engine().recover_cells_and_kzg_proofs(idx, cells));
             };
         });
     }
@@ -92,7 +93,7 @@ void register_eip7594(CLI::App& app, Env& env) {
                 const auto idx = json_index_list(doc, "cell_indices");
                 const auto cells = json_hex_list<kzg::BYTES_PER_CELL>(doc, "cells");
                 return print_verdict(
-                    env.ctx().verify_cell_kzg_proof_batch(commitments, idx, cells, json_hex_list<48>(doc, "proofs")));
+                    env.engine().verify_cell_kzg_proof_batch(commitments, idx, cells, json_hex_list<48>(doc, "proofs")));
             };
         });
     }

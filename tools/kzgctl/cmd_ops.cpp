@@ -36,6 +36,13 @@ Url url_or_usage(const std::string& text) {
     return *u;
 }
 
+// URL, else the global --server, else a usage error.
+std::string url_or_server(const std::string& url, const Env& env, const std::string& command) {
+    if (!url.empty()) return url;
+    if (!env.server.empty()) return env.server;
+    throw UsageError{command + ": give kzgd's URL (kzgctl " + command + " URL, or kzgctl --server URL " + command + ")"};
+}
+
 // Fetches and parses JSON; on failure prints why and returns nullopt.
 std::optional<json> get_json(const Url& u, const std::string& path, int* status, std::string* error) {
     auto r = http_request(u, "GET", path, "", "", 10, error);
@@ -314,15 +321,21 @@ int cmd_doctor(const std::string& url_text, const std::string& vectors, Env& env
 void register_ops(CLI::App& app, Env& env) {
     auto* health = app.add_subcommand("health", "print a running kzgd's health checks (/healthz); exit 1 when failing");
     auto health_url = std::make_shared<std::string>();
-    health->add_option("URL", *health_url, "kzgd's address, e.g. http://127.0.0.1:4844")->required();
-    health->callback([&env, health_url] { env.action = [health_url] { return cmd_health(*health_url); }; });
+    health->add_option("URL", *health_url, "kzgd's address, e.g. http://127.0.0.1:4844 (default: --server)");
+    health->callback([&env, health_url] {
+        env.action = [&env, health_url] { return cmd_health(url_or_server(*health_url, env, "health")); };
+    });
 
     auto* profile = app.add_subcommand("profile", "print a running kzgd's latency per operation and phase (/debug/profile)");
     auto profile_url = std::make_shared<std::string>();
     auto recent = std::make_shared<bool>(false);
-    profile->add_option("URL", *profile_url, "kzgd's address")->required();
+    profile->add_option("URL", *profile_url, "kzgd's address (default: --server)");
     profile->add_flag("--recent", *recent, "the last 60 s instead of since start");
-    profile->callback([&env, profile_url, recent] { env.action = [profile_url, recent] { return cmd_profile(*profile_url, *recent); }; });
+    profile->callback([&env, profile_url, recent] {
+        env.action = [&env, profile_url, recent] {
+            return cmd_profile(url_or_server(*profile_url, env, "profile"), *recent);
+        };
+    });
 
     auto* cpu = app.add_subcommand("cpu-profile", "capture a running kzgd's CPU stacks for N seconds (/debug/cpu-profile "
                                                    "on its --admin-listen address) in folded format for flamegraph.pl");
@@ -340,10 +353,12 @@ void register_ops(CLI::App& app, Env& env) {
                                                 "(known answer, limits, cgroup, clock, disk); prints findings and actions");
     auto doctor_url = std::make_shared<std::string>();
     auto vectors = std::make_shared<std::string>();
-    doctor->add_option("URL", *doctor_url, "kzgd's address (optional)");
+    doctor->add_option("URL", *doctor_url, "kzgd's address (optional; default: --server)");
     doctor->add_option("--vectors", *vectors, "also run the consensus-spec vectors in this directory locally");
     doctor->callback([&env, doctor_url, vectors] {
-        env.action = [&env, doctor_url, vectors] { return cmd_doctor(*doctor_url, *vectors, env); };
+        env.action = [&env, doctor_url, vectors] {
+            return cmd_doctor(doctor_url->empty() ? env.server : *doctor_url, *vectors, env);
+        };
     });
 }
 

@@ -60,8 +60,26 @@ int main(int argc, char** argv) {
     std::string token_file;
     app.add_option("--token-file", token_file,
                    "file holding the bearer token that kzgd's api-token-file or admin-token-file requires "
-                   "(commands that talk to kzgd: health, doctor, profile, cpu-profile, rollout)")
+                   "(commands that talk to kzgd: --server, health, doctor, profile, cpu-profile, rollout)")
         ->check(CLI::ExistingFile);
+    app.add_option("--server", env.server,
+                   "run the compute and verify commands on kzgd at this URL (POST /v1/<function>) instead of "
+                   "locally: same output and exit status (3 when kzgd cannot be reached or fails); also the "
+                   "default URL of health, profile and doctor. http://HOST:PORT or https://HOST:PORT; HOST a DNS "
+                   "name, an IPv4 address or [IPv6]")
+        ->envname("KZGCTL_SERVER");
+    std::string ca_file;
+    app.add_option("--cacert", ca_file,
+                   "PEM file of the CA certificate(s) to trust for https:// URLs instead of the system's CA store "
+                   "(the server's certificate must also name the URL's host)")
+        ->envname("KZGCTL_CACERT")
+        ->check(CLI::ExistingFile);
+    std::string tls_name;
+    app.add_option("--tls-server-name", tls_name,
+                   "for https:// URLs, the name the server's certificate must carry (also sent as SNI) instead of "
+                   "the URL's host, e.g. to reach kzgd at https://127.0.0.1:4844 with a certificate for "
+                   "kzgd.example.com")
+        ->envname("KZGCTL_TLS_SERVER_NAME");
 
     register_eip4844(app, env);
     register_eip7594(app, env);
@@ -89,6 +107,8 @@ int main(int argc, char** argv) {
         }
         set_bearer_token(std::move(token));
     }
+    if (!ca_file.empty()) set_ca_file(ca_file);
+    if (!tls_name.empty()) set_tls_server_name(tls_name);
     try {
         return env.action ? env.action() : kExitInput;
     } catch (const UsageError& e) {
