@@ -3,7 +3,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 SETUP_ARGS ?=
 
-.PHONY: all build run test vectors clean
+.PHONY: all build run test vectors package clean
 
 all: build
 
@@ -17,6 +17,11 @@ run: build
 # Every test, through ctest.
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# The Debian package: $(BUILD_DIR)/kzgd_<version>_<arch>.deb (cmake/package.cmake;
+# ctest package_deb checks it).
+package: build
+	cd $(BUILD_DIR) && cpack -G DEB --config CPackConfig.cmake
 
 # The conformance runner on the shared consensus-spec vectors.
 vectors: build
