@@ -11,14 +11,16 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(
     build-essential cmake g++ clang libclang-rt-14-dev make pkg-config git ca-certificates openssl
+    dpkg-dev
     npm
     libgtest-dev libgmock-dev libbenchmark-dev
     libyaml-cpp-dev nlohmann-json3-dev libcli11-dev
     libboost1.81-dev libssl-dev
     prometheus-cpp-dev prometheus
-    python3 python3-yaml python3-dev curl wrk nginx
+    python3 python3-yaml python3-jsonschema python3-dev curl wrk nginx
     libnode-dev
     kubernetes-client
+    systemd
 )
 
 missing=()
