@@ -58,6 +58,17 @@ std::string_view log_level_name(LogLevel level) {
 
 void set_log_level(LogLevel level) { g_level.store(static_cast<int>(level), std::memory_order_relaxed); }
 LogLevel log_level() { return static_cast<LogLevel>(g_level.load(std::memory_order_relaxed)); }
+
+void change_log_level(LogLevel to, const LogField& cause) {
+    const LogLevel from = log_level();
+    auto note = [&] {
+        const LogField fields[] = {cause, {"from", log_level_name(from)}, {"to", log_level_name(to)}};
+        log_line("info", "log level changed", fields);
+    };
+    if (to > from) note();
+    set_log_level(to);
+    if (to <= from) note();
+}
 void set_log_json(bool json) { g_json.store(json, std::memory_order_relaxed); }
 
 bool log_enabled(std::string_view level) {

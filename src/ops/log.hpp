@@ -32,6 +32,10 @@ std::optional<LogLevel> parse_log_level(std::string_view name);
 std::string_view log_level_name(LogLevel level);
 void set_log_level(LogLevel level);  // any thread, any time
 LogLevel log_level();
+// Sets the level at run time and logs "log level changed" (from, to, and
+// `cause`: who asked) under the more verbose of the two levels, so that the
+// change always shows.
+void change_log_level(LogLevel to, const LogField& cause);
 bool log_enabled(std::string_view level);
 // false: "ts LEVEL msg key=value ..." lines for people instead of JSON.
 void set_log_json(bool json);

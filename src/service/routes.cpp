@@ -270,15 +270,7 @@ Plan Router::route(const RequestHead& head) {
                 plan.response = error(400, "expected ?level=debug, info, warn or error");
                 return plan;
             }
-            const LogLevel before = log_level();
-            auto note = [&] {
-                log_line("info", "log level changed",
-                         {{"via", "admin"}, {"from", log_level_name(before)}, {"to", log_level_name(*level)}});
-            };
-            // Logged under the more verbose of the two levels, so that the change shows.
-            if (*level > before) note();
-            set_log_level(*level);
-            if (*level <= before) note();
+            change_log_level(*level, {"via", "admin"});
         } else if (!get) {
             return method_not_allowed("GET, HEAD, PUT");
         }

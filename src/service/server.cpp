@@ -631,15 +631,7 @@ void Server::Impl::on_level_signal(const beast::error_code& ec, int signo) {
     if (ec) return;
     const int now = static_cast<int>(log_level());
     const int next = signo == SIGUSR1 ? std::max(0, now - 1) : std::min(3, now + 1);
-    auto note = [&] {
-        log_line("info", "log level changed", {{"signal", signo},
-                                                {"from", log_level_name(static_cast<LogLevel>(now))},
-                                                {"to", log_level_name(static_cast<LogLevel>(next))}});
-    };
-    // Logged under the more verbose of the two levels, so that the change shows.
-    if (next > now) note();
-    set_log_level(static_cast<LogLevel>(next));
-    if (next <= now) note();
+    change_log_level(static_cast<LogLevel>(next), {"signal", signo});
     level_signals.async_wait([this](const beast::error_code& e, int s) { on_level_signal(e, s); });
 }
 
