@@ -332,6 +332,28 @@ def run_kzgd(*args, env=None, timeout=30):
 
 # ---- consensus-spec vectors ----------------------------------------------------
 
+def alive(pid):
+    """Running (a zombie that nobody has reaped yet counts as gone)."""
+    try:
+        os.kill(pid, 0)
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+
+
+def stop_pid(pid, timeout=30):
+    """SIGTERM a kzgd that is not our child (kzgctl upgrade started it) and wait for it to go."""
+    if not alive(pid):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if alive(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
 def load_vectors(function):
     """[(case name, input, output)] of one function, sorted by name."""
     import yaml  # python3-yaml (scripts/bootstrap.sh installs it)

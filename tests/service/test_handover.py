@@ -24,26 +24,7 @@ KZGCTL = os.environ.get("KZGCTL")
 KZG_TEST_BROKEN_KZGD = os.environ.get("KZG_TEST_BROKEN_KZGD")
 
 
-def alive(pid):
-    """Running (a zombie that nobody has reaped yet counts as gone)."""
-    try:
-        os.kill(pid, 0)
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (ProcessLookupError, FileNotFoundError):
-        return False
-
-
-def stop_pid(pid, timeout=30):
-    """SIGTERM a kzgd that kzgctl started (not our child) and wait for it to go."""
-    if not alive(pid):
-        return
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if alive(pid):
-        os.kill(pid, signal.SIGKILL)
+from kzgd_harness import alive, stop_pid  # noqa: E402
 
 
 class Load:

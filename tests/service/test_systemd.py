@@ -45,24 +45,7 @@ KZGCTL = os.environ.get("KZGCTL")
 NO_KZGCTL = os.environ.get("KZG_TEST_NO_KZGCTL", "") not in ("", "0")
 
 
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (ProcessLookupError, FileNotFoundError):
-        return False
-
-
-def stop_pid(pid, timeout=30):
-    if not alive(pid):
-        return
-    os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout
-    while alive(pid) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if alive(pid):
-        os.kill(pid, signal.SIGKILL)
+alive, stop_pid = h.alive, h.stop_pid
 
 
 class NotifySocket:
