@@ -72,6 +72,12 @@ std::string_view error_code_name(ErrorCode code);
 struct Error {
     ErrorCode code = ErrorCode::kInternal;
     std::string message;
+    // kInvalidInput only, as data (the message says the same in words): the
+    // argument at fault by its name in this header ("blob", "commitments",
+    // "cell_indices", ...; empty when no single argument is, e.g. lists of
+    // different lengths), and for a list argument the element at fault.
+    std::string argument;
+    std::optional<std::size_t> index;
 };
 
 // A value or an Error. Access value() only when ok().

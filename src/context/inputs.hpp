@@ -13,32 +13,45 @@
 
 namespace kzg::detail {
 
-inline Error invalid(std::string msg) { return Error{ErrorCode::kInvalidInput, std::move(msg)}; }
+// An error no single argument is at fault for ("lists differ in length").
+inline Error invalid(std::string msg) { return Error{ErrorCode::kInvalidInput, std::move(msg), {}, {}}; }
 
-inline std::string indexed(std::string_view field, std::size_t i) {
-    return std::string(field) + "[" + std::to_string(i) + "]";
+// The argument an error names: "blob", or an element of a list, "proofs[3]".
+struct Arg {
+    Arg(const char* n) : name(n) {}       // NOLINT: implicit from the name, by design
+    Arg(std::string_view n) : name(n) {}  // NOLINT
+    Arg(std::string_view n, std::size_t i) : name(n), index(i) {}
+    std::string text() const { return index ? std::string(name) + "[" + std::to_string(*index) + "]" : std::string(name); }
+    std::string_view name;
+    std::optional<std::size_t> index;
+};
+
+// "<arg>: <what>", with the argument and index as data (Error::argument, index).
+inline Error invalid(const Arg& arg, const std::string& what) {
+    return Error{ErrorCode::kInvalidInput, arg.text() + ": " + what, std::string(arg.name), arg.index};
 }
 
+inline Arg indexed(std::string_view field, std::size_t i) { return Arg(field, i); }
+
 // Spec bytes_to_kzg_commitment / bytes_to_kzg_proof (validate_kzg_g1).
-inline std::optional<Error> decode_g1(blst_p1& out, const Bytes48& in, std::string_view field) {
+inline std::optional<Error> decode_g1(blst_p1& out, const Bytes48& in, const Arg& field) {
     const core::PointStatus st = core::g1_decode(out, in.data());
     if (st == core::PointStatus::kOk) return std::nullopt;
-    return invalid(std::string(field) + ": " + core::point_status_text(st));
+    return invalid(field, core::point_status_text(st));
 }
 
 // Spec bytes_to_bls_field.
-inline std::optional<Error> decode_fr(core::Fr& out, const std::uint8_t* in, std::string_view field) {
+inline std::optional<Error> decode_fr(core::Fr& out, const std::uint8_t* in, const Arg& field) {
     if (core::fr_from_bytes(out, in)) return std::nullopt;
-    return invalid(std::string(field) + ": not a canonical field element (>= BLS modulus)");
+    return invalid(field, "not a canonical field element (>= BLS modulus)");
 }
 
-inline Error non_canonical_element(std::string_view field, std::size_t index) {
-    return invalid(std::string(field) + ": field element " + std::to_string(index) +
-                   " is not canonical (>= BLS modulus)");
+inline Error non_canonical_element(const Arg& field, std::size_t index) {
+    return invalid(field, "field element " + std::to_string(index) + " is not canonical (>= BLS modulus)");
 }
 
 // Spec blob_to_polynomial into out (FIELD_ELEMENTS_PER_BLOB elements).
-inline std::optional<Error> blob_to_polynomial(std::span<core::Fr> out, const Blob& blob, std::string_view field) {
+inline std::optional<Error> blob_to_polynomial(std::span<core::Fr> out, const Blob& blob, const Arg& field) {
     for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++) {
         if (!core::fr_from_bytes(out[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT))
             return non_canonical_element(field, i);

@@ -44,10 +44,10 @@ namespace {
 constexpr std::size_t kCellFr = FIELD_ELEMENTS_PER_CELL;
 
 // Spec cell_to_coset_evals into out (FIELD_ELEMENTS_PER_CELL elements).
-std::optional<Error> cell_to_coset_evals(std::span<Fr> out, const Cell& cell, const std::string& field) {
+std::optional<Error> cell_to_coset_evals(std::span<Fr> out, const Cell& cell, const detail::Arg& field) {
     for (std::size_t j = 0; j < kCellFr; j++) {
         if (!core::fr_from_bytes(out[j], cell.data() + j * BYTES_PER_FIELD_ELEMENT))
-            return invalid(field + ": field element " + std::to_string(j) + " is not canonical (>= BLS modulus)");
+            return detail::non_canonical_element(field, j);
     }
     return std::nullopt;
 }
@@ -64,8 +64,8 @@ std::optional<Error> cells_to_cosets_evals(std::vector<Fr>& out, std::span<const
 std::optional<Error> check_cell_index(std::span<const std::uint64_t> cell_indices, std::size_t k,
                                       std::string_view field = "cell_indices") {
     if (cell_indices[k] >= CELLS_PER_EXT_BLOB)
-        return invalid(indexed(field, k) + ": " + std::to_string(cell_indices[k]) + " is not below " +
-                       std::to_string(CELLS_PER_EXT_BLOB));
+        return invalid(indexed(field, k), std::to_string(cell_indices[k]) + " is not below " +
+                                              std::to_string(CELLS_PER_EXT_BLOB));
     return std::nullopt;
 }
 
@@ -78,18 +78,19 @@ std::optional<Error> validate_recovery_inputs(std::vector<Fr>& cosets_evals,
         return invalid("lists differ in length: " + std::to_string(n) + " cell_indices, " +
                        std::to_string(cells.size()) + " cells");
     if (n < CELLS_PER_EXT_BLOB / 2)
-        return invalid("cell_indices: " + std::to_string(n) + " cells given, at least " +
-                       std::to_string(CELLS_PER_EXT_BLOB / 2) + " needed");
+        return invalid(detail::Arg("cell_indices"), std::to_string(n) + " cells given, at least " +
+                                                        std::to_string(CELLS_PER_EXT_BLOB / 2) + " needed");
     if (n > CELLS_PER_EXT_BLOB)
-        return invalid("cell_indices: " + std::to_string(n) + " cells given, at most " +
-                       std::to_string(CELLS_PER_EXT_BLOB) + " allowed");
+        return invalid(detail::Arg("cell_indices"), std::to_string(n) + " cells given, at most " +
+                                                        std::to_string(CELLS_PER_EXT_BLOB) + " allowed");
     for (std::size_t k = 0; k < n; k++) {
         if (auto e = check_cell_index(cell_indices, k)) return e;
         // Spec: cell_indices must be unique and sorted (strictly ascending).
         if (k > 0 && cell_indices[k] <= cell_indices[k - 1])
-            return invalid(indexed("cell_indices", k) + ": " + std::to_string(cell_indices[k]) +
-                           " is not above the previous index " + std::to_string(cell_indices[k - 1]) +
-                           " (indices must be strictly ascending)");
+            return invalid(indexed("cell_indices", k), std::to_string(cell_indices[k]) +
+                                                           " is not above the previous index " +
+                                                           std::to_string(cell_indices[k - 1]) +
+                                                           " (indices must be strictly ascending)");
     }
     return cells_to_cosets_evals(cosets_evals, cells, "cells");
 }
@@ -225,8 +226,9 @@ Result<Bytes32> Context::compute_verify_cell_kzg_proof_batch_challenge(
                        " proofs");
     for (std::size_t k = 0; k < n; k++) {
         if (commitment_indices[k] >= commitments.size())
-            return invalid(indexed("commitment_indices", k) + ": " + std::to_string(commitment_indices[k]) +
-                           " is not below the number of commitments " + std::to_string(commitments.size()));
+            return invalid(indexed("commitment_indices", k), std::to_string(commitment_indices[k]) +
+                                                                 " is not below the number of commitments " +
+                                                                 std::to_string(commitments.size()));
         if (auto e = check_cell_index(cell_indices, k)) return *e;
     }
     for (std::size_t i = 0; i < commitments.size(); i++) {

@@ -1,8 +1,6 @@
 // The function table and the calls into kzg::Context.
 #include "service/api.hpp"
 
-#include <charconv>
-
 #include "service/sidecars.hpp"
 
 namespace kzgd {
@@ -108,20 +106,11 @@ std::size_t list_limit(const FunctionSpec& fn, Field, const DecodeLimits& limits
     }
 }
 
-std::optional<std::size_t> failure_index(const FunctionSpec& fn, std::string_view message) {
-    const auto open = message.find('[');
-    if (open == std::string_view::npos) return std::nullopt;
-    const std::string_view name = message.substr(0, open);
-    bool known = false;
+std::optional<std::size_t> failure_index(const FunctionSpec& fn, const kzg::Error& error) {
+    if (!error.index) return std::nullopt;
     for (Field f : fn.fields)
-        if (is_list(field_type(f)) && field_name(f) == name) known = true;
-    if (!known) return std::nullopt;
-    std::size_t index = 0;
-    const char* begin = message.data() + open + 1;
-    const char* end = message.data() + message.size();
-    auto [p, ec] = std::from_chars(begin, end, index);
-    if (ec != std::errc() || p == begin || p == end || *p != ']') return std::nullopt;
-    return index;
+        if (is_list(field_type(f)) && field_name(f) == error.argument) return error.index;
+    return std::nullopt;
 }
 
 namespace {
@@ -133,7 +122,7 @@ std::optional<ApiError> error_of(const FunctionSpec& fn, const kzg::Result<T>& r
     if (r.code() == kzg::ErrorCode::kInvalidInput) {
         e.status = 400;
         e.message = r.message();
-        if (auto i = failure_index(fn, r.message())) e.failures.push_back({*i, r.message()});
+        if (auto i = failure_index(fn, r.error())) e.failures.push_back({*i, r.message()});
     } else {
         e.status = 500;
         e.message = std::string(fn.name) + ": " + r.message();

@@ -146,13 +146,14 @@ struct DecodeLimits {
 std::size_t list_limit(const FunctionSpec& fn, Field f, const DecodeLimits& limits);
 
 // Runs `fn` on the context. Library errors become ApiError: kInvalidInput is
-// 400 (with failures when the message names a list element, "blobs[3]: ..."),
+// 400 (with failures when the error names a list element, "blobs[3]: ..."),
 // anything else 500.
 // `pool` (optional) runs the blobs of a compute_blob_sidecar in parallel.
 std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, const Args& args, Outcome& out,
                                kzg::ThreadPool* pool = nullptr);
 
-// Parses "<list field>[<index>]: ..." out of a library message.
-std::optional<std::size_t> failure_index(const FunctionSpec& fn, std::string_view message);
+// The element of one of fn's list fields that a library error names (its
+// argument and index, as data), for the answer's failures.
+std::optional<std::size_t> failure_index(const FunctionSpec& fn, const kzg::Error& error);
 
 }  // namespace kzgd

@@ -72,7 +72,7 @@ std::optional<ApiError> compute_blob_sidecar(const kzg::Context& ctx, const Args
         if (errors[i].code == kzg::ErrorCode::kOk) continue;
         std::string message = "blobs[" + std::to_string(i) + "]";
         const std::string& m = errors[i].message;
-        message += m.rfind("blob:", 0) == 0 ? m.substr(4) : ": " + m;
+        message += errors[i].argument == "blob" ? m.substr(4) : ": " + m;  // "blob: ..." -> "blobs[i]: ..."
         if (errors[i].code != kzg::ErrorCode::kInvalidInput) {
             return ApiError{500, "compute_blob_sidecar: " + message, {}};
         }

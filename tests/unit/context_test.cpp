@@ -288,4 +288,56 @@ TEST(Context, ErrorMessagesNameTheInput) {
     EXPECT_TRUE(*v);
 }
 
+// The argument and element at fault are data too (Error::argument, index), so
+// that callers (kzgd's failures[]) never parse the message.
+TEST(Context, ErrorsCarryArgumentAndIndex) {
+    auto ctx = mainnet();
+    ASSERT_NE(ctx, nullptr);
+    unit::Rng rng(0xa59u);
+    auto good = unit::random_blob(rng);
+    auto bad = unit::random_blob(rng);
+    std::fill(bad->bytes.begin() + 32 * 5, bad->bytes.begin() + 32 * 6, 0xff);  // element 5 >= r
+    auto gc = ctx->blob_to_kzg_commitment(*good);
+    ASSERT_TRUE(gc.ok());
+    const auto nsub = unit::g1_not_in_subgroup();
+    kzg::Bytes48 nsub_b;
+    std::copy(nsub.begin(), nsub.end(), nsub_b.bytes.begin());
+    auto expect = [](const kzg::Error& e, std::string_view argument, std::optional<std::size_t> index,
+                     std::string_view prefix) {
+        EXPECT_EQ(e.code, ErrorCode::kInvalidInput) << e.message;
+        EXPECT_EQ(e.argument, argument) << e.message;
+        EXPECT_EQ(e.index, index) << e.message;
+        EXPECT_EQ(e.message.substr(0, prefix.size()), prefix) << e.message;  // the message says the same
+    };
+
+    expect(ctx->blob_to_kzg_commitment(*bad).error(), "blob", std::nullopt, "blob: field element 5");
+    expect(ctx->verify_kzg_proof(*gc, {}, {}, nsub_b).error(), "proof", std::nullopt, "proof: ");
+    std::vector<kzg::Blob> blobs{*good, *good, *bad};
+    std::vector<kzg::Bytes48> cs{*gc, *gc, *gc}, ps{*gc, *gc, *gc};
+    expect(ctx->verify_blob_kzg_proof_batch(blobs, cs, ps).error(), "blobs", 2, "blobs[2]: field element 5");
+    blobs[2] = *good;
+    ps[1] = nsub_b;
+    expect(ctx->verify_blob_kzg_proof_batch(blobs, cs, ps).error(), "proofs", 1, "proofs[1]: ");
+    const auto lengths = ctx->verify_blob_kzg_proof_batch(blobs, std::span<const kzg::Bytes48>(cs).first(2), ps);
+    expect(lengths.error(), "", std::nullopt, "lists differ in length");
+
+    auto cells = ctx->compute_cells_and_kzg_proofs(*good);
+    ASSERT_TRUE(cells.ok());
+    std::vector<kzg::Bytes48> commitments(3, *gc);
+    std::vector<std::uint64_t> indices{0, 1, 200};
+    std::vector<kzg::Cell> cs3(cells->cells.begin(), cells->cells.begin() + 3);
+    std::vector<kzg::Bytes48> proofs(cells->proofs.begin(), cells->proofs.begin() + 3);
+    expect(ctx->verify_cell_kzg_proof_batch(commitments, indices, cs3, proofs).error(), "cell_indices", 2,
+           "cell_indices[2]: 200 is not below 128");
+    indices[2] = 2;
+    std::fill(cs3[1].bytes.begin(), cs3[1].bytes.begin() + 32, 0xff);
+    expect(ctx->verify_cell_kzg_proof_batch(commitments, indices, cs3, proofs).error(), "cells", 1,
+           "cells[1]: field element 0");
+    std::vector<std::uint64_t> few(63);
+    for (std::size_t k = 0; k < few.size(); k++) few[k] = k;
+    std::vector<kzg::Cell> few_cells(cells->cells.begin(), cells->cells.begin() + 63);
+    expect(ctx->recover_cells_and_kzg_proofs(few, few_cells).error(), "cell_indices", std::nullopt,
+           "cell_indices: 63 cells given");
+}
+
 }  // namespace
