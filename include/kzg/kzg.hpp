@@ -70,6 +70,10 @@ enum class ErrorCode {
 std::string_view error_code_name(ErrorCode code);
 
 struct Error {
+    Error() = default;
+    Error(ErrorCode c, std::string m, std::string arg = {}, std::optional<std::size_t> i = std::nullopt)
+        : code(c), message(std::move(m)), argument(std::move(arg)), index(i) {}
+
     ErrorCode code = ErrorCode::kInternal;
     std::string message;
     // kInvalidInput only, as data (the message says the same in words): the
