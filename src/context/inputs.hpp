@@ -21,7 +21,9 @@ struct Arg {
     Arg(const char* n) : name(n) {}       // NOLINT: implicit from the name, by design
     Arg(std::string_view n) : name(n) {}  // NOLINT
     Arg(std::string_view n, std::size_t i) : name(n), index(i) {}
-    std::string text() const { return index ? std::string(name) + "[" + std::to_string(*index) + "]" : std::string(name); }
+    std::string text() const {
+        return index ? std::string(name) + "[" + std::to_string(*index) + "]" : std::string(name);
+    }
     std::string_view name;
     std::optional<std::size_t> index;
 };

@@ -72,9 +72,11 @@ void decode_column_sidecar(const JValue& item, Args& out) {
     if (s.error.empty()) {
         if (auto e = index_value(*i, "index", s.index)) s.error = *e;
     }
-    hex_list(commitments, "kzg_commitments", s.commitments, s.error) && hex_list(proofs, "kzg_proofs", s.proofs, s.error) &&
-        hex_list(column, "column", s.column, s.error);
-    if (!s.error.empty()) {
+    // The first field that does not decode sets s.error; the rest are skipped.
+    const bool decoded = hex_list(commitments, "kzg_commitments", s.commitments, s.error) &&
+                         hex_list(proofs, "kzg_proofs", s.proofs, s.error) &&
+                         hex_list(column, "column", s.column, s.error);
+    if (!decoded) {
         s.column.clear();
         s.commitments.clear();
         s.proofs.clear();

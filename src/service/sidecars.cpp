@@ -12,17 +12,14 @@
 namespace kzgd {
 namespace {
 
-// The library names its arguments by the spec's parameter names; the Beacon
-// API's fields are called differently. "commitment: ..." -> "kzg_commitment: ...",
-// "cells[3]: ..." -> "column[3]: ...".
-std::string rename_argument(std::string message, std::initializer_list<std::pair<std::string_view, std::string_view>> names) {
-    for (const auto& [from, to] : names) {
-        if (message.size() > from.size() && message.compare(0, from.size(), from) == 0 &&
-            (message[from.size()] == ':' || message[from.size()] == '[')) {
-            return std::string(to) + message.substr(from.size());
-        }
-    }
-    return message;
+// The library names its arguments by the spec's parameter names (Error::argument);
+// the Beacon API's fields are called differently. "commitment: ..." ->
+// "kzg_commitment: ...", "cells[3]: ..." -> "column[3]: ...".
+std::string rename_argument(const kzg::Error& error,
+                            std::initializer_list<std::pair<std::string_view, std::string_view>> names) {
+    for (const auto& [from, to] : names)
+        if (error.argument == from) return std::string(to) + error.message.substr(from.size());
+    return error.message;
 }
 
 }  // namespace
@@ -110,7 +107,8 @@ void verify_blob_sidecars(const kzg::Context& ctx, const Args& a, Outcome& out) 
             if (r && *r) continue;
             out.failures.push_back(
                 {decoded[k], r ? std::string("kzg_proof: the proof does not verify against the blob and kzg_commitment")
-                               : rename_argument(r.message(), {{"commitment", "kzg_commitment"}, {"proof", "kzg_proof"}})});
+                               : rename_argument(r.error(), {{"commitment", "kzg_commitment"},
+                                                             {"proof", "kzg_proof"}})});
         }
     }
     std::sort(out.failures.begin(), out.failures.end(),
@@ -133,7 +131,8 @@ void verify_data_column_sidecars(const kzg::Context& ctx, const Args& a, Outcome
                   std::to_string(kzg::CELLS_PER_EXT_BLOB) + ")";
         } else if (why.empty() && s.commitments.empty()) {
             why = "kzg_commitments: empty (a data-column sidecar carries at least one blob)";
-        } else if (why.empty() && (s.column.size() != s.commitments.size() || s.proofs.size() != s.commitments.size())) {
+        } else if (why.empty() &&
+                   (s.column.size() != s.commitments.size() || s.proofs.size() != s.commitments.size())) {
             why = "length mismatch: " + std::to_string(s.column.size()) + " cells in column, " +
                   std::to_string(s.commitments.size()) + " kzg_commitments, " + std::to_string(s.proofs.size()) +
                   " kzg_proofs";
@@ -160,7 +159,7 @@ void verify_data_column_sidecars(const kzg::Context& ctx, const Args& a, Outcome
             auto r = ctx.verify_cell_kzg_proof_batch(s.commitments, column_index, s.column, s.proofs);
             if (r && *r) continue;
             if (!r) {
-                out.failures.push_back({i, rename_argument(r.message(), {{"commitments", "kzg_commitments"},
+                out.failures.push_back({i, rename_argument(r.error(), {{"commitments", "kzg_commitments"},
                                                                          {"cells", "column"},
                                                                          {"proofs", "kzg_proofs"}})});
                 continue;
