@@ -550,7 +550,11 @@ TEST_F(DiffEip7594, RandomBlobsAndErasures) {
                 recoveries++;
             }
         }
-        idx = random_erasure(rng());
+        // At most 127 cells: given all 128, c-kzg 4.1.0 takes a shortcut that
+        // copies the cells in the order given (eip7594.c, num_cells ==
+        // CELLS_PER_EXT_BLOB), so with two indices swapped its answer is the
+        // cells swapped, not a recovery (a seed that drew 128 here failed CI).
+        idx = random_erasure(rng(), kCells / 2, kCells - 1);
         const std::size_t a = rng().below(idx.size()), b = (a + 1 + rng().below(idx.size() - 1)) % idx.size();
         std::swap(idx[a], idx[b]);
         expect_unsorted_difference(idx, pick(d, idx), d.cells,
