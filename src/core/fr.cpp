@@ -3,6 +3,8 @@
 #include <memory>
 #include <vector>
 
+#include "core/batch_inverse.hpp"
+
 namespace kzg::core {
 
 Fr fr_pow(const Fr& base, std::uint64_t exponent) {
@@ -20,18 +22,11 @@ bool fr_batch_inverse(std::span<Fr> values) {
     const std::size_t n = values.size();
     if (n == 0) return true;
     std::vector<Fr> prefix(n);
-    Fr acc = fr_one();
-    for (std::size_t i = 0; i < n; i++) {
-        prefix[i] = acc;
-        acc = fr_mul(acc, values[i]);
-    }
-    if (fr_is_zero(acc)) return false;
-    Fr inv = fr_inv(acc);
-    for (std::size_t i = n; i-- > 0;) {
-        const Fr v = values[i];
-        values[i] = fr_mul(inv, prefix[i]);
-        inv = fr_mul(inv, v);
-    }
+    for (std::size_t i = 0; i < n; i++) batch_inverse_prefix(prefix.data(), i, values[i]);
+    if (fr_is_zero(prefix[n - 1])) return false;
+    // values[i] is read (for the running inverse) before it is overwritten.
+    const auto value_at = [&](std::size_t i) -> const Fr& { return values[i]; };
+    batch_inverse_each(prefix.data(), n, value_at, [&](std::size_t i, const Fr& inv) { values[i] = inv; });
     return true;
 }
 

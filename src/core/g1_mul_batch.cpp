@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/affine_add.hpp"
+#include "core/batch_inverse.hpp"
 #include "core/g1.hpp"
 
 namespace kzg::core {
@@ -117,30 +118,17 @@ struct Round {
                     continue;
                 }
             }
-            const std::size_t m = act.size();
-            if (m == 0) {
-                prefix[0] = den[k];
-            } else {
-                blst_fp_mul(&prefix[m], &prefix[m - 1], &den[k]);
-            }
+            batch_inverse_prefix(prefix.data(), act.size(), den[k]);
             act.push_back(static_cast<std::uint32_t>(k));
         }
-        if (act.empty()) return;
-        blst_fp inv;  // 1 / (product of the dens of act[0..m])
-        blst_fp_inverse(&inv, &prefix[act.size() - 1]);
-        for (std::size_t m = act.size(); m-- > 0;) {
+        // The slopes' denominators, in the order of act.
+        const auto den_at = [&](std::size_t m) -> const blst_fp& { return den[act[m]]; };
+        batch_inverse_each(prefix.data(), act.size(), den_at, [&](std::size_t m, const blst_fp& inv_k) {
             const std::size_t k = act[m];
-            blst_fp inv_k;
-            if (m > 0) {
-                blst_fp_mul(&inv_k, &inv, &prefix[m - 1]);
-                blst_fp_mul(&inv, &inv, &den[k]);
-            } else {
-                inv_k = inv;
-            }
             blst_p1_affine& a = slot[ops[k].slot];
             const blst_fp bx = ops[k].q ? ops[k].q->x : a.x;  // a copy: a.x changes
             affine_add_finish(a, a, bx, num[k], inv_k);
-        }
+        });
     }
 };
 

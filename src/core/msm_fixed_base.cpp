@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/affine_add.hpp"
+#include "core/batch_inverse.hpp"
 #include "core/g1.hpp"
 #include "core/parallel.hpp"
 
@@ -62,53 +63,26 @@ struct PairAdder {
             if (kind[k] != 0) den[k] = one;
             // kChains independent product chains: the multiplications of
             // neighbouring elements do not wait on each other.
-            if (k < kChains) {
-                prefix[k] = den[k];
-            } else {
-                blst_fp_mul(&prefix[k], &prefix[k - kChains], &den[k]);
-            }
+            batch_inverse_prefix<kChains>(prefix.data(), k, den[k]);
         }
-        // Invert the chains' totals together (Montgomery's trick once more).
-        const std::size_t chains = std::min(np, kChains);
-        blst_fp total[kChains], inv[kChains];
-        for (std::size_t c = 0; c < chains; c++) total[c] = prefix[np - 1 - ((np - 1 - c) % kChains)];
-        {
-            blst_fp acc[kChains];
-            acc[0] = total[0];
-            for (std::size_t c = 1; c < chains; c++) blst_fp_mul(&acc[c], &acc[c - 1], &total[c]);
-            blst_fp t;
-            blst_fp_inverse(&t, &acc[chains - 1]);
-            for (std::size_t c = chains; c-- > 1;) {
-                blst_fp_mul(&inv[c], &t, &acc[c - 1]);
-                blst_fp_mul(&t, &t, &total[c]);
-            }
-            inv[0] = t;
-        }
-        for (std::size_t k = np; k-- > 0;) {
-            const std::size_t c = k % kChains;
-            blst_fp inv_k;
-            if (k < kChains) {
-                inv_k = inv[c];
-            } else {
-                blst_fp_mul(&inv_k, &inv[c], &prefix[k - kChains]);
-                blst_fp_mul(&inv[c], &inv[c], &den[k]);
-            }
+        const auto den_at = [&](std::size_t k) -> const blst_fp& { return den[k]; };
+        batch_inverse_each<kChains>(prefix.data(), np, den_at, [&](std::size_t k, const blst_fp& inv_k) {
             const Pair& pr = pairs[k];
             blst_p1_affine& r = out[pr.out];
             const blst_p1_affine* pa = get(pr.a);
             const blst_p1_affine* qa = get(pr.b);
             out_inf[pr.out] = 0;
             switch (kind[k]) {
-                case 1: r = *pa; continue;
+                case 1: r = *pa; return;
                 case 2:
                     if (qa) r = *qa;
                     out_inf[pr.out] = qa ? 0 : 1;
-                    continue;
-                case 3: out_inf[pr.out] = 1; continue;
+                    return;
+                case 3: out_inf[pr.out] = 1; return;
                 default: break;
             }
             affine_add_finish(r, *pa, qa->x, num[k], inv_k);
-        }
+        });
     }
 };
 
@@ -234,21 +208,12 @@ struct Batch {
     // for the doubling items, where p equals the bucket).
     void flush(std::vector<blst_p1_affine>& buckets) {
         if (size == 0) return;
-        prefix[0] = den[0];
-        for (std::size_t k = 1; k < size; k++) blst_fp_mul(&prefix[k], &prefix[k - 1], &den[k]);
-        blst_fp inv;
-        blst_fp_inverse(&inv, &prefix[size - 1]);
-        for (std::size_t k = size; k-- > 0;) {
-            blst_fp inv_k;
-            if (k > 0) {
-                blst_fp_mul(&inv_k, &inv, &prefix[k - 1]);
-                blst_fp_mul(&inv, &inv, &den[k]);
-            } else {
-                inv_k = inv;
-            }
+        for (std::size_t k = 0; k < size; k++) batch_inverse_prefix(prefix, k, den[k]);
+        const auto den_at = [&](std::size_t k) -> const blst_fp& { return den[k]; };
+        batch_inverse_each(prefix, size, den_at, [&](std::size_t k, const blst_fp& inv_k) {
             blst_p1_affine& q = buckets[items[k].bucket];
             affine_add_finish(q, q, *items[k].px, num[k], inv_k);
-        }
+        });
         size = 0;
     }
 };
