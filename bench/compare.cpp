@@ -166,7 +166,8 @@ int main(int argc, char** argv) {
     std::mt19937_64 rng(42);
     constexpr std::size_t kBatch = 64, kCellBlobs = 8;
     std::vector<kzg::Blob> blobs(kBatch);
-    std::vector<kzg::Bytes48> commitments(kBatch), proofs(kBatch);
+    std::vector<kzg::KZGCommitment> commitments(kBatch);
+    std::vector<kzg::KZGProof> proofs(kBatch);
     for (std::size_t i = 0; i < kBatch; i++) {
         random_blob(rng, blobs[i].data());
         commitments[i] = *ctx.blob_to_kzg_commitment(blobs[i]);
@@ -180,10 +181,10 @@ int main(int argc, char** argv) {
     const auto py = *ctx.compute_kzg_proof(blobs[0], z);
 
     // Cells: 8 blobs x 128 cells for verification; 64 of 128 for recovery.
-    std::vector<kzg::Bytes48> cell_commitments;
+    std::vector<kzg::KZGCommitment> cell_commitments;
     std::vector<std::uint64_t> cell_indices;
     std::vector<kzg::Cell> cells;
-    std::vector<kzg::Bytes48> cell_proofs;
+    std::vector<kzg::KZGProof> cell_proofs;
     for (std::size_t b = 0; b < kCellBlobs; b++) {
         auto cp = *ctx.compute_cells_and_kzg_proofs(blobs[b]);
         for (std::size_t k = 0; k < kzg::CELLS_PER_EXT_BLOB; k++) {

@@ -203,7 +203,7 @@ blst_fr evaluate_sparse_blob(const Blob& blob, const std::vector<std::size_t>& n
 }
 
 Bytes48 commit_sparse_blob(const Blob& blob, const std::vector<std::size_t>& nonzero) {
-    const auto& lagrange = context().impl().g1_lagrange_brp;  // validated setup, bit-reversed
+    const auto& lagrange = kzg::detail::impl_of(context()).g1_lagrange_brp;  // validated setup, bit-reversed
     blst_p1 acc;
     std::memset(&acc, 0, sizeof acc);
     for (std::size_t i : nonzero) {

@@ -115,12 +115,21 @@ bool fe_is_canonical(const std::uint8_t* b);
 inline bool fe_is_canonical(const Bytes32& b) { return fe_is_canonical(b.data()); }
 // Spec validate_kzg_g1: the compressed identity, or a point in the G1 subgroup.
 bool g1_is_valid(const Bytes48& b);
+template <class Tag>  // a KZGCommitment or KZGProof
+bool g1_is_valid(const kzg::ByteArray<48, Tag>& b) {
+    return g1_is_valid(Bytes48{b.bytes});
+}
 bool blob_is_canonical(const Blob& b);
 bool cell_is_canonical(const Cell& c);
 
 blst_fr fr_of(const std::uint8_t* b);  // reduces mod r (for canonical inputs: the value)
 Bytes32 bytes_of(const blst_fr& f);
 Bytes48 g1_bytes(const blst_p1& p);
+// The same, typed: g1_bytes<kzg::KZGProof>(p).
+template <class T>
+T g1_bytes(const blst_p1& p) {
+    return T{g1_bytes(p).bytes};
+}
 // w^i for the primitive 2^log2n-th root of unity w = 7^((r-1)/2^log2n) (spec
 // compute_roots_of_unity, natural order).
 blst_fr root_of_unity(unsigned log2n, std::uint64_t i);
@@ -141,6 +150,11 @@ blst_fr coset_point(std::size_t cell, std::size_t j);
 
 Bytes32 read_fe(Reader& r);
 Bytes48 read_g1(Reader& r);
+// The same, typed: read_g1<kzg::KZGCommitment>(r) (any point, valid or not).
+template <class T>
+T read_g1(Reader& r) {
+    return T{read_g1(r).bytes};
+}
 void read_blob(Reader& r, Blob& blob);
 void read_cell(Reader& r, Cell& cell);
 std::uint64_t read_cell_index(Reader& r);
@@ -151,8 +165,8 @@ inline std::size_t read_count(Reader& r, std::size_t max) { return r.u8() % (max
 std::vector<std::size_t> nonzero_elements(const Blob& blob, std::size_t limit);
 
 std::string hex(std::span<const std::uint8_t> b);
-template <std::size_t N>
-std::string hex(const kzg::ByteArray<N>& b) {
+template <std::size_t N, class Tag>
+std::string hex(const kzg::ByteArray<N, Tag>& b) {
     return hex(std::span<const std::uint8_t>(b.bytes));
 }
 

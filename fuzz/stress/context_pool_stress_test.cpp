@@ -32,7 +32,8 @@ std::unique_ptr<kzg::Blob> make_blob(std::uint64_t seed) {
 
 struct Expected {
     std::unique_ptr<kzg::Blob> blob;
-    kzg::Bytes48 commitment, blob_proof;
+    kzg::KZGCommitment commitment;
+    kzg::KZGProof blob_proof;
     kzg::ProofAndY proof_y;
     kzg::CellsAndProofs cells;
 };
@@ -57,7 +58,8 @@ void exercise(const kzg::Context& ctx, const std::vector<Expected>& want, std::s
     auto bp = ctx.compute_blob_kzg_proof(*e.blob, e.commitment);
     out.expect(bp.ok() && *bp == e.blob_proof, "compute_blob_kzg_proof");
     std::vector<kzg::Blob> blobs;
-    std::vector<kzg::Bytes48> cs, ps;
+    std::vector<kzg::KZGCommitment> cs;
+    std::vector<kzg::KZGProof> ps;
     for (const auto& x : want) {
         blobs.push_back(*x.blob);
         cs.push_back(x.commitment);
@@ -75,7 +77,8 @@ void exercise(const kzg::Context& ctx, const std::vector<Expected>& want, std::s
     }
     auto rec = ctx.recover_cells_and_kzg_proofs(idx, half);
     out.expect(rec.ok() && rec->cells == e.cells.cells && rec->proofs == e.cells.proofs, "recover_cells_and_kzg_proofs");
-    std::vector<kzg::Bytes48> ccs(idx.size(), e.commitment), pps;
+    std::vector<kzg::KZGCommitment> ccs(idx.size(), e.commitment);
+    std::vector<kzg::KZGProof> pps;
     for (auto k : idx) pps.push_back(e.cells.proofs[k]);
     auto vc = ctx.verify_cell_kzg_proof_batch(ccs, idx, half, pps);
     out.expect(vc.ok() && *vc, "verify_cell_kzg_proof_batch");

@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t mode = r.u8();
     auto blob = std::make_unique<kzg::Blob>();
     fuzz::read_blob(r, *blob);
-    kzg::Bytes48 c = fuzz::read_g1(r);
+    kzg::KZGCommitment c = fuzz::read_g1<kzg::KZGCommitment>(r);
     bool own = false;
     if ((mode & 1) && fuzz::blob_is_canonical(*blob)) {
         auto cc = ctx.blob_to_kzg_commitment(*blob);

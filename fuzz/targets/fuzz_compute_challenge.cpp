@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fuzz::Reader r(data, size);
     auto blob = std::make_unique<kzg::Blob>();
     fuzz::read_blob(r, *blob);
-    const kzg::Bytes48 c = fuzz::read_g1(r);
+    const kzg::KZGCommitment c = fuzz::read_g1<kzg::KZGCommitment>(r);
     auto ch = ctx.compute_challenge(*blob, c);
     FUZZ_CHECK(ch.ok() == fuzz::g1_is_valid(c), ch.ok() ? "accepted" : ch.message());
     if (!ch.ok()) return 0;

@@ -19,18 +19,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const kzg::Context& ctx = fuzz::context();
     fuzz::Reader r(data, size);
     const std::uint8_t flags = r.u8();
-    std::vector<kzg::Bytes48> commitments(r.u8() % 5);
-    for (auto& c : commitments) c = fuzz::read_g1(r);
+    std::vector<kzg::KZGCommitment> commitments(r.u8() % 5);
+    for (auto& c : commitments) c = fuzz::read_g1<kzg::KZGCommitment>(r);
     const std::size_t n = r.u8() % 7;
     std::vector<std::uint64_t> cidx, idx;
     std::vector<kzg::Cell> cells(n);
-    std::vector<kzg::Bytes48> proofs;
+    std::vector<kzg::KZGProof> proofs;
     for (std::size_t k = 0; k < n; k++) {
         const std::uint8_t v = r.u8();
         cidx.push_back(v < 0xff ? v % 6 : r.u64());
         idx.push_back(fuzz::read_cell_index(r));
         fuzz::read_cell(r, cells[k]);
-        proofs.push_back(fuzz::read_g1(r));
+        proofs.push_back(fuzz::read_g1<kzg::KZGProof>(r));
     }
     if (n > 0) {
         switch (flags & 3) {

@@ -40,10 +40,12 @@ const KZGSettings& ref() {
 
 const ::Blob* c(const kzg::Blob* b) { return reinterpret_cast<const ::Blob*>(b); }
 const ::Cell* c(const kzg::Cell* b) { return reinterpret_cast<const ::Cell*>(b); }
-const ::Bytes48* c(const kzg::Bytes48* b) { return reinterpret_cast<const ::Bytes48*>(b); }
+template <class Tag>  // Bytes48, KZGCommitment, KZGProof
+const ::Bytes48* c(const kzg::ByteArray<48, Tag>* b) { return reinterpret_cast<const ::Bytes48*>(b); }
 const ::Bytes32* c(const kzg::Bytes32* b) { return reinterpret_cast<const ::Bytes32*>(b); }
 ::Cell* out(kzg::Cell* b) { return reinterpret_cast<::Cell*>(b); }
-::Bytes48* out(kzg::Bytes48* b) { return reinterpret_cast<::Bytes48*>(b); }
+template <class Tag>
+::Bytes48* out(kzg::ByteArray<48, Tag>* b) { return reinterpret_cast<::Bytes48*>(b); }
 ::Bytes32* out(kzg::Bytes32* b) { return reinterpret_cast<::Bytes32*>(b); }
 
 const char* ret_name(C_KZG_RET r) {
@@ -70,8 +72,8 @@ bool same_verdict(const char* fn, const kzg::Result<T>& ours, C_KZG_RET theirs) 
     return ours.ok();
 }
 
-template <std::size_t N>
-void same_bytes(const char* fn, const char* what, const kzg::ByteArray<N>& a, const kzg::ByteArray<N>& b) {
+template <std::size_t N, class Tag>
+void same_bytes(const char* fn, const char* what, const kzg::ByteArray<N, Tag>& a, const kzg::ByteArray<N, Tag>& b) {
     if (!(a == b)) fuzz::fail(std::string(fn) + ": " + what + " differ: ours " + fuzz::hex(a) + ", c-kzg " + fuzz::hex(b));
 }
 
@@ -86,9 +88,9 @@ void same_list(const char* fn, const char* what, const std::vector<T>& a, const 
 
 // Commitment, cells and proofs of a few blobs, computed by c-kzg.
 struct Prepared {
-    kzg::Bytes48 commitment;
+    kzg::KZGCommitment commitment;
     std::vector<kzg::Cell> cells;
-    std::vector<kzg::Bytes48> proofs;
+    std::vector<kzg::KZGProof> proofs;
 };
 
 const std::vector<Prepared>& prepared() {
@@ -133,7 +135,7 @@ void diff_recover(const kzg::Context& ctx, fuzz::Reader& r, bool with_proofs) {
     bool ascending = true;
     for (std::size_t k = 1; k < n; k++) ascending = ascending && in.indices[k] > in.indices[k - 1];
     std::vector<kzg::Cell> cells(kzg::CELLS_PER_EXT_BLOB);
-    std::vector<kzg::Bytes48> proofs(kzg::CELLS_PER_EXT_BLOB);
+    std::vector<kzg::KZGProof> proofs(kzg::CELLS_PER_EXT_BLOB);
     const C_KZG_RET theirs = recover_cells_and_kzg_proofs(out(cells.data()), with_proofs ? out(proofs.data()) : nullptr,
                                                           in.indices.data(), c(in.cells.data()), n, &ref());
     if (!ascending) {
@@ -143,7 +145,7 @@ void diff_recover(const kzg::Context& ctx, fuzz::Reader& r, bool with_proofs) {
         return;
     }
     std::vector<kzg::Cell> our_cells;
-    std::vector<kzg::Bytes48> our_proofs;
+    std::vector<kzg::KZGProof> our_proofs;
     if (with_proofs) {
         auto ours = ctx.recover_cells_and_kzg_proofs(in.indices, in.cells);
         if (!same_verdict(fn, ours, theirs)) return;
@@ -163,17 +165,18 @@ void diff_recover(const kzg::Context& ctx, fuzz::Reader& r, bool with_proofs) {
 void diff_verify_cells(const kzg::Context& ctx, fuzz::Reader& r) {
     const char* fn = "verify_cell_kzg_proof_batch";
     const std::uint8_t mode = r.u8();
-    std::vector<kzg::Bytes48> cs, ps;
+    std::vector<kzg::KZGCommitment> cs;
+    std::vector<kzg::KZGProof> ps;
     std::vector<std::uint64_t> idx;
     std::vector<kzg::Cell> cells;
     if ((mode & 1) == 0) {
         const std::size_t n = r.u8() % 9;
         for (std::size_t i = 0; i < n; i++) {
-            cs.push_back(fuzz::read_g1(r));
+            cs.push_back(fuzz::read_g1<kzg::KZGCommitment>(r));
             idx.push_back(fuzz::read_cell_index(r));
             cells.emplace_back();
             fuzz::read_cell(r, cells.back());
-            ps.push_back(fuzz::read_g1(r));
+            ps.push_back(fuzz::read_g1<kzg::KZGProof>(r));
         }
     } else {
         const auto& pool = prepared();
@@ -198,7 +201,7 @@ void diff_verify_cells(const kzg::Context& ctx, fuzz::Reader& r) {
                 case 1: ps[a] = ps[b]; break;
                 case 2: cs[a] = cs[b]; break;
                 case 3: idx[a] = fuzz::read_cell_index(r); break;
-                default: cs[a] = fuzz::read_g1(r); break;
+                default: cs[a] = fuzz::read_g1<kzg::KZGCommitment>(r); break;
             }
         }
     }
@@ -220,7 +223,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (selector) {
         case 0: {
             fuzz::read_blob(r, *blob);
-            kzg::Bytes48 theirs;
+            kzg::KZGCommitment theirs;
             const C_KZG_RET ret = blob_to_kzg_commitment(out(&theirs), c(blob.get()), &ref());
             auto ours = ctx.blob_to_kzg_commitment(*blob);
             if (same_verdict("blob_to_kzg_commitment", ours, ret))
@@ -230,7 +233,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 1: {
             fuzz::read_blob(r, *blob);
             const kzg::Bytes32 z = fuzz::read_fe(r);
-            kzg::Bytes48 proof;
+            kzg::KZGProof proof;
             kzg::Bytes32 y;
             const C_KZG_RET ret = compute_kzg_proof(out(&proof), out(&y), c(blob.get()), c(&z), &ref());
             auto ours = ctx.compute_kzg_proof(*blob, z);
@@ -243,18 +246,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 2: {
             const std::uint8_t flags = r.u8();
             fuzz::read_blob(r, *blob);
-            kzg::Bytes48 cm = fuzz::read_g1(r);
-            if ((flags & 1) && blob_to_kzg_commitment(out(&cm), c(blob.get()), &ref()) != C_KZG_OK) cm = fuzz::read_g1(r);
-            kzg::Bytes48 theirs;
+            kzg::KZGCommitment cm = fuzz::read_g1<kzg::KZGCommitment>(r);
+            if ((flags & 1) && blob_to_kzg_commitment(out(&cm), c(blob.get()), &ref()) != C_KZG_OK)
+                cm = fuzz::read_g1<kzg::KZGCommitment>(r);
+            kzg::KZGProof theirs;
             const C_KZG_RET ret = compute_blob_kzg_proof(out(&theirs), c(blob.get()), c(&cm), &ref());
             auto ours = ctx.compute_blob_kzg_proof(*blob, cm);
             if (same_verdict("compute_blob_kzg_proof", ours, ret)) same_bytes("compute_blob_kzg_proof", "proofs", *ours, theirs);
             break;
         }
         case 3: {
-            const kzg::Bytes48 cm = fuzz::read_g1(r);
+            const kzg::KZGCommitment cm = fuzz::read_g1<kzg::KZGCommitment>(r);
             const kzg::Bytes32 z = fuzz::read_fe(r), y = fuzz::read_fe(r);
-            const kzg::Bytes48 proof = fuzz::read_g1(r);
+            const kzg::KZGProof proof = fuzz::read_g1<kzg::KZGProof>(r);
             bool theirs_v = false;
             const C_KZG_RET ret = verify_kzg_proof(&theirs_v, c(&cm), c(&z), c(&y), c(&proof), &ref());
             auto ours = ctx.verify_kzg_proof(cm, z, y, proof);
@@ -267,12 +271,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             // u8 flags (bit 0 the blob's commitment, bit 1 its proof, by c-kzg), blob, commitment, proof.
             const std::size_t n = (r.u8() % 4);
             std::vector<kzg::Blob> blobs(n);
-            std::vector<kzg::Bytes48> cs(n), ps(n);
+            std::vector<kzg::KZGCommitment> cs(n);
+            std::vector<kzg::KZGProof> ps(n);
             for (std::size_t i = 0; i < n; i++) {
                 const std::uint8_t flags = r.u8();
                 fuzz::read_blob(r, blobs[i]);
-                cs[i] = fuzz::read_g1(r);
-                ps[i] = fuzz::read_g1(r);
+                cs[i] = fuzz::read_g1<kzg::KZGCommitment>(r);
+                ps[i] = fuzz::read_g1<kzg::KZGProof>(r);
                 if ((flags & 1) && blob_to_kzg_commitment(out(&cs[i]), c(&blobs[i]), &ref()) == C_KZG_OK && (flags & 2))
                     (void)compute_blob_kzg_proof(out(&ps[i]), c(&blobs[i]), c(&cs[i]), &ref());
             }
@@ -301,7 +306,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         case 7: {
             fuzz::read_blob(r, *blob);
             std::vector<kzg::Cell> cells(kzg::CELLS_PER_EXT_BLOB);
-            std::vector<kzg::Bytes48> proofs(kzg::CELLS_PER_EXT_BLOB);
+            std::vector<kzg::KZGProof> proofs(kzg::CELLS_PER_EXT_BLOB);
             const C_KZG_RET ret = compute_cells_and_kzg_proofs(out(cells.data()), out(proofs.data()), c(blob.get()), &ref());
             auto ours = ctx.compute_cells_and_kzg_proofs(*blob);
             if (same_verdict("compute_cells_and_kzg_proofs", ours, ret)) {

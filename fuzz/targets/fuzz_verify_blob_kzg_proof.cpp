@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t mode = r.u8();
     auto blob = std::make_unique<kzg::Blob>();
     fuzz::read_blob(r, *blob);
-    kzg::Bytes48 c = fuzz::read_g1(r), proof = fuzz::read_g1(r);
+    kzg::KZGCommitment c = fuzz::read_g1<kzg::KZGCommitment>(r);
+    kzg::KZGProof proof = fuzz::read_g1<kzg::KZGProof>(r);
     const bool canonical = fuzz::blob_is_canonical(*blob);
     bool own_c = false, own_p = false;
     if ((mode & 1) && canonical) {
@@ -25,8 +26,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     if (mode & 4) {
         const std::size_t bit = r.u16() % (8 * 96);
-        kzg::Bytes48& target = bit < 384 ? c : proof;
-        target.bytes[(bit % 384) / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+        std::uint8_t* target = bit < 384 ? c.data() : proof.data();
+        target[(bit % 384) / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
         own_c = own_p = false;
     }
     auto v = ctx.verify_blob_kzg_proof(*blob, c, proof);

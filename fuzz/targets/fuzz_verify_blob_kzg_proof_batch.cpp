@@ -13,28 +13,32 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint8_t mode = r.u8();
     const std::size_t n = mode % 4;
     std::vector<kzg::Blob> blobs(n);
-    std::vector<kzg::Bytes48> cs(n), ps(n);
+    std::vector<kzg::KZGCommitment> cs(n);
+    std::vector<kzg::KZGProof> ps(n);
     bool all_ok = true, all_true = true;
     for (std::size_t i = 0; i < n; i++) {
         const std::uint8_t flags = r.u8();
         fuzz::read_blob(r, blobs[i]);
-        cs[i] = fuzz::read_g1(r);
-        ps[i] = fuzz::read_g1(r);
+        cs[i] = fuzz::read_g1<kzg::KZGCommitment>(r);
+        ps[i] = fuzz::read_g1<kzg::KZGProof>(r);
         if ((flags & 1) && fuzz::blob_is_canonical(blobs[i])) {
             cs[i] = ctx.blob_to_kzg_commitment(blobs[i]).value();
             if (flags & 2) ps[i] = ctx.compute_blob_kzg_proof(blobs[i], cs[i]).value();
         }
         if (flags & 4) {
             const std::size_t bit = r.u16() % (8 * 96);
-            kzg::Bytes48& t = bit < 384 ? cs[i] : ps[i];
-            t.bytes[(bit % 384) / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
+            std::uint8_t* t = bit < 384 ? cs[i].data() : ps[i].data();
+            t[(bit % 384) / 8] ^= static_cast<std::uint8_t>(1u << (bit % 8));
         }
         auto one = ctx.verify_blob_kzg_proof(blobs[i], cs[i], ps[i]);
         all_ok = all_ok && one.ok();
         all_true = all_true && one.ok() && *one;
     }
     if ((mode & 4) && n > 0) {
-        ((mode & 8) ? cs : ps).pop_back();
+        if (mode & 8)
+            cs.pop_back();
+        else
+            ps.pop_back();
         auto v = ctx.verify_blob_kzg_proof_batch(blobs, cs, ps);
         FUZZ_CHECK(!v.ok() && v.code() == kzg::ErrorCode::kInvalidInput, "lists of different lengths accepted");
         return 0;

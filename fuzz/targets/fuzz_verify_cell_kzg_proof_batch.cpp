@@ -15,7 +15,7 @@
 namespace {
 
 struct Prepared {
-    kzg::Bytes48 commitment;
+    kzg::KZGCommitment commitment;
     kzg::CellsAndProofs cp;
 };
 
@@ -49,18 +49,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const kzg::Context& ctx = fuzz::context();
     fuzz::Reader r(data, size);
     const std::uint8_t mode = r.u8();
-    std::vector<kzg::Bytes48> cs, ps;
+    std::vector<kzg::KZGCommitment> cs;
+    std::vector<kzg::KZGProof> ps;
     std::vector<std::uint64_t> idx;
     std::vector<kzg::Cell> cells;
     bool must_verify = false;
     if ((mode & 1) == 0) {
         const std::size_t n = r.u8() % 9;
         for (std::size_t i = 0; i < n; i++) {
-            cs.push_back(fuzz::read_g1(r));
+            cs.push_back(fuzz::read_g1<kzg::KZGCommitment>(r));
             idx.push_back(fuzz::read_cell_index(r));
             cells.emplace_back();
             fuzz::read_cell(r, cells.back());
-            ps.push_back(fuzz::read_g1(r));
+            ps.push_back(fuzz::read_g1<kzg::KZGProof>(r));
         }
         if (n > 0) {
             switch ((mode >> 1) & 3) {
@@ -96,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 case 1: ps[a] = ps[b]; break;
                 case 2: cs[a] = pool[(which[a] + 1 + b % 2) % pool.size()].commitment; break;
                 case 3: idx[a] = fuzz::read_cell_index(r); break;
-                default: cs[a] = fuzz::read_g1(r); break;
+                default: cs[a] = fuzz::read_g1<kzg::KZGCommitment>(r); break;
             }
             must_verify = false;
         }

@@ -15,14 +15,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const kzg::Context& ctx = fuzz::context();
     fuzz::Reader r(data, size);
     const std::uint8_t mode = r.u8();
-    kzg::Bytes48 c, proof;
+    kzg::KZGCommitment c;
+    kzg::KZGProof proof;
     kzg::Bytes32 z, y;
     bool must_verify = false;
     if ((mode & 1) == 0) {
-        c = fuzz::read_g1(r);
+        c = fuzz::read_g1<kzg::KZGCommitment>(r);
         z = fuzz::read_fe(r);
         y = fuzz::read_fe(r);
-        proof = fuzz::read_g1(r);
+        proof = fuzz::read_g1<kzg::KZGProof>(r);
     } else {
         const blst_fr a = fuzz::fr_of(fuzz::read_fe(r).data()), b = fuzz::fr_of(fuzz::read_fe(r).data());
         z = fuzz::read_fe(r);
@@ -32,13 +33,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         blst_scalar_from_fr(&as, &a);
         blst_scalar_from_fr(&bs, &b);
         blst_p1 s1, ta, tb, cp, pp;
-        blst_p1_from_affine(&s1, &ctx.impl().g1_monomial[1]);
+        blst_p1_from_affine(&s1, &kzg::detail::impl_of(ctx).g1_monomial[1]);
         blst_p1_mult(&ta, blst_p1_generator(), as.b, 255);
         blst_p1_mult(&tb, &s1, bs.b, 255);
         blst_p1_add_or_double(&cp, &ta, &tb);
         blst_p1_mult(&pp, blst_p1_generator(), bs.b, 255);
-        c = fuzz::g1_bytes(cp);
-        proof = fuzz::g1_bytes(pp);
+        c = fuzz::g1_bytes<kzg::KZGCommitment>(cp);
+        proof = fuzz::g1_bytes<kzg::KZGProof>(pp);
         blst_fr yf;
         blst_fr_mul(&yf, &b, &zf);
         blst_fr_add(&yf, &yf, &a);

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -41,7 +42,12 @@ inline constexpr std::size_t CELLS_PER_EXT_BLOB = FIELD_ELEMENTS_PER_EXT_BLOB / 
 
 // Fixed-size byte strings. Blob (128 KiB) and Cell (2 KiB) are large: keep them
 // on the heap (std::vector<Blob>, std::make_unique<Blob>()).
-template <std::size_t N>
+//
+// Tag makes byte strings of the same size distinct types: a KZGCommitment is
+// not a KZGProof, and neither is a plain Bytes48, so passing one where the
+// other is expected does not compile. Convert deliberately, by value:
+//   KZGProof p{raw.bytes};  // raw: a Bytes48 (or any ByteArray<48, ...>)
+template <std::size_t N, class Tag = void>
 struct ByteArray {
     std::array<std::uint8_t, N> bytes{};
 
@@ -51,12 +57,17 @@ struct ByteArray {
     bool operator==(const ByteArray&) const = default;
 };
 
-using Bytes32 = ByteArray<32>;
-using Bytes48 = ByteArray<48>;
+struct KZGCommitmentTag;
+struct KZGProofTag;
+
+using Bytes32 = ByteArray<32>;  // a field element (z, y, challenges) or a hash
+using Bytes48 = ByteArray<48>;  // 48 untyped bytes; the API takes the two below
 using Blob = ByteArray<BYTES_PER_BLOB>;
 using Cell = ByteArray<BYTES_PER_CELL>;
-using KZGCommitment = Bytes48;
-using KZGProof = Bytes48;
+// A compressed G1 point that commits to a polynomial (a blob's).
+using KZGCommitment = ByteArray<BYTES_PER_COMMITMENT, KZGCommitmentTag>;
+// A compressed G1 point that opens a commitment (at a point, or on a cell's coset).
+using KZGProof = ByteArray<BYTES_PER_PROOF, KZGProofTag>;
 
 enum class ErrorCode {
     kOk = 0,
@@ -66,16 +77,18 @@ enum class ErrorCode {
     kInternal,       // a bug or an exhausted resource; never caused by input alone
 };
 
-// Short stable name of an ErrorCode ("ok", "invalid_input", ...).
+// Short stable name of an ErrorCode ("ok", "invalid_input", "invalid_setup",
+// "io", "internal"); "unknown" for a value outside the enum.
 std::string_view error_code_name(ErrorCode code);
 
+// Why a call failed. Default-constructed: kInternal with no message.
 struct Error {
     Error() = default;
     Error(ErrorCode c, std::string m, std::string arg = {}, std::optional<std::size_t> i = std::nullopt)
         : code(c), message(std::move(m)), argument(std::move(arg)), index(i) {}
 
-    ErrorCode code = ErrorCode::kInternal;
-    std::string message;
+    ErrorCode code = ErrorCode::kInternal;  // never kOk in a returned Error
+    std::string message;                    // for people: names the input and the fault
     // kInvalidInput only, as data (the message says the same in words): the
     // argument at fault by its name in this header ("blob", "commitments",
     // "cell_indices", ...; empty when no single argument is, e.g. lists of
@@ -84,7 +97,17 @@ struct Error {
     std::optional<std::size_t> index;
 };
 
-// A value or an Error. Access value() only when ok().
+// A value or an Error. ok() says which. value(), operator* and operator->
+// require ok() (undefined behaviour otherwise); code(), message() and error()
+// describe the failure (code() is kOk, message() empty, when ok()).
+//
+// Result<bool>, what every verify call returns, has no conversion to bool:
+// `if (r)` or `if (!r)` would read as "verified" / "rejected" while meaning
+// only "no error" / "error", so they do not compile. Ask both questions:
+//   auto r = ctx->verify_kzg_proof(commitment, z, y, proof);
+//   if (!r.ok()) return r.error();       // malformed input: no verdict
+//   if (!r.value()) return "rejected";   // well formed, does not verify
+// For every other T, `if (r)` is the same as `if (r.ok())`.
 template <class T>
 class [[nodiscard]] Result {
   public:
@@ -93,7 +116,11 @@ class [[nodiscard]] Result {
     Result(ErrorCode code, std::string message) : error_{code, std::move(message)} {}
 
     bool ok() const { return value_.has_value(); }
-    explicit operator bool() const { return ok(); }
+    explicit operator bool() const
+        requires(!std::is_same_v<std::remove_cv_t<T>, bool>)
+    {
+        return ok();
+    }
     const T& value() const& { return *value_; }
     T& value() & { return *value_; }
     T&& value() && { return std::move(*value_); }
@@ -108,14 +135,16 @@ class [[nodiscard]] Result {
     Error error_;
 };
 
+// compute_kzg_proof's result.
 struct ProofAndY {
-    KZGProof proof;
-    Bytes32 y;
+    KZGProof proof;  // opens the blob's commitment at z
+    Bytes32 y;       // p(z), a canonical field element (32 bytes big-endian)
 };
 
+// compute_cells_and_kzg_proofs' and recover_cells_and_kzg_proofs' result.
 struct CellsAndProofs {
-    std::vector<Cell> cells;       // CELLS_PER_EXT_BLOB cells
-    std::vector<KZGProof> proofs;  // CELLS_PER_EXT_BLOB proofs
+    std::vector<Cell> cells;       // CELLS_PER_EXT_BLOB cells, in index order
+    std::vector<KZGProof> proofs;  // CELLS_PER_EXT_BLOB proofs, proofs[i] for cells[i]
 };
 
 // Memory/speed trade-offs of a Context (README.md has the table of table
@@ -160,33 +189,51 @@ struct TableInfo {
 
 namespace detail {
 struct ContextImpl;
+struct ContextAccess;  // the library's own access to a Context's internals
 }
 
 class Context {
   public:
-    // Factories. Each validates the whole setup (every point decoded, on the
-    // curve, in the subgroup, not infinity; the G1 and G2 monomial points share
-    // one secret; the Lagrange points are the Lagrange form of the monomial
-    // ones) and builds the tables of `options`. Errors: kInvalidSetup (the
-    // message names the line, field or index), kIo (from_file: unreadable),
-    // kInvalidInput (an option out of range), kInternal (out of memory).
+    // ---- Factories ------------------------------------------------------------
     //
-    // The mainnet trusted setup embedded in the library at build time: no file needed.
+    // Each validates the whole setup (every point decoded, on the curve, in the
+    // subgroup, not infinity; the G1 and G2 monomial points share one secret;
+    // the Lagrange points are the Lagrange form of the monomial ones), then
+    // builds the tables of `options` (or defers them: lazy_tables). The result
+    // is shared and immutable; it lives while any shared_ptr to it does.
+    // Errors, common to all five:
+    //   kInvalidSetup  the setup does not parse or fails validation; the
+    //                  message names the line, field or point index;
+    //   kInvalidInput  an option out of range (precompute or blob_window_bits
+    //                  not 0 nor 2..16), after the setup is validated;
+    //   kInternal      out of memory.
+    // A table cache that cannot be read or written is not an error (see
+    // TableInfo::cache_note).
+
+    // The mainnet trusted setup embedded in the library at build time: no
+    // file needed. Errors: kInvalidInput (options), kInternal.
     static Result<std::shared_ptr<const Context>> mainnet(const ContextOptions& options = {});
-    // c-kzg's text format: 4096 G1 Lagrange, 65 G2 monomial, 4096 G1 monomial points.
+    // text: c-kzg's text format (trusted_setup.txt): the counts 4096 and 65,
+    // then 4096 G1 Lagrange, 65 G2 monomial and 4096 G1 monomial points in hex.
+    // Errors: as above.
     static Result<std::shared_ptr<const Context>> from_text(std::string_view text,
                                                             const ContextOptions& options = {});
-    // consensus-specs JSON: {"g1_lagrange": [...], "g2_monomial": [...], "g1_monomial": [...]}.
+    // json: consensus-specs JSON, {"g1_lagrange": [...], "g2_monomial": [...],
+    // "g1_monomial": [...]} of "0x" hex points. Errors: as above.
     static Result<std::shared_ptr<const Context>> from_json(std::string_view json,
                                                             const ContextOptions& options = {});
-    // Compressed points as c-kzg's load_trusted_setup takes them: 4096 G1
-    // monomial, 4096 G1 Lagrange (file order) and 65 G2 monomial points,
-    // concatenated. Wrong lengths and bad points: kInvalidSetup.
+    // Compressed points as c-kzg's load_trusted_setup takes them, each list
+    // its points concatenated: g1_monomial 4096 x 48 bytes, g1_lagrange
+    // 4096 x 48 (file order), g2_monomial 65 x 96. Errors: as above; a list of
+    // the wrong length is kInvalidSetup ("g1_lagrange: expected 196608 bytes
+    // (4096 points), got ...").
     static Result<std::shared_ptr<const Context>> from_compressed(std::span<const std::uint8_t> g1_monomial,
                                                                   std::span<const std::uint8_t> g1_lagrange,
                                                                   std::span<const std::uint8_t> g2_monomial,
                                                                   const ContextOptions& options = {});
-    // Reads a file in either format (JSON when its first non-blank byte is '{').
+    // Reads the file at path, in either format (JSON when its first non-blank
+    // byte is '{', text otherwise). Errors: kIo (cannot open or read), then as
+    // above, each message prefixed with "<path>: ".
     static Result<std::shared_ptr<const Context>> from_file(const std::string& path,
                                                             const ContextOptions& options = {});
 
@@ -194,107 +241,130 @@ class Context {
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
 
+    // ---- Identity and tables (no errors) ----------------------------------------
+
     // Identity of the setup: sha256 of its canonical bytes, the compressed points
-    // g1_lagrange (file order) || g2_monomial || g1_monomial.
+    // g1_lagrange (file order) || g2_monomial || g1_monomial. Equal for the
+    // same setup whichever factory loaded it.
     const std::array<std::uint8_t, 32>& setup_sha256() const;
+    // setup_sha256() as 64 lowercase hex digits, no "0x".
     std::string setup_sha256_hex() const;
+    // The options this Context was built with.
     const ContextOptions& options() const;
-    // The tables built so far (all of them, unless lazy_tables).
+    // The precomputed tables built so far (all of them, unless lazy_tables):
+    // name, size, and whether built or read from the cache.
     std::vector<TableInfo> tables() const;
 
     // ---- EIP-4844 -------------------------------------------------------------
     //
     // Common to every call below. Inputs are checked before any work, and the
-    // first fault found is the error (ErrorCode::kInvalidInput, a message that
-    // names the input and the index, e.g. "blobs[3]: field element 17 is not
-    // canonical (>= BLS modulus)"):
+    // first fault found is the error: ErrorCode::kInvalidInput, with
+    // Error::argument the parameter's name as written here ("blob",
+    // "commitments", ...), Error::index the list element, and a message that
+    // says both, e.g. "blobs[3]: field element 17 is not canonical (>= BLS
+    // modulus)". The rules:
     //   blob       each of its 4096 32-byte big-endian field elements must be
     //              below the BLS modulus;
     //   z, y       a canonical field element (below the modulus);
     //   commitment a compressed G1 point: valid encoding, on the curve, in the
     //   / proof    subgroup (the point at infinity, 0xc0 00.., is allowed);
-    //   lists      the same length where the call takes several.
-    // kInternal means an exhausted resource (memory), never the input. Verify
-    // calls return Result<bool>: check ok() for "the input was well formed",
-    // then value() for "the proof verified"; a well-formed wrong proof is
-    // value() == false, not an error.
+    //   lists      the same length where the call takes several (an error
+    //              with an empty Error::argument).
+    // kInternal means an exhausted resource (memory), never the input.
+    //
+    // Verify calls return Result<bool>, two answers in one: ok() is "the input
+    // was well formed", value() is "the proof verified". A well-formed wrong
+    // proof is ok() with value() == false, not an error, and `if (result)`
+    // does not compile (see Result). KZGCommitment and KZGProof are distinct
+    // types: passing one for the other does not compile either.
 
     // The commitment to the blob's polynomial: [p(s)]G1 (spec
     // blob_to_kzg_commitment). Errors: blob.
     Result<KZGCommitment> blob_to_kzg_commitment(const Blob& blob) const;
-    // The proof that p(z) = y, and y itself (spec compute_kzg_proof). z may be
-    // any field element, on or off the evaluation domain. Errors: blob, z.
+    // The proof that p(z) = y, and y itself, where p is the blob's polynomial
+    // (spec compute_kzg_proof). z may be any field element, on or off the
+    // evaluation domain. Errors, in this order: blob, z.
     Result<ProofAndY> compute_kzg_proof(const Blob& blob, const Bytes32& z) const;
     // The proof for the blob at its Fiat-Shamir point z = compute_challenge(blob,
-    // commitment) (spec compute_blob_kzg_proof); commitment is taken as given
-    // (not recomputed). Errors: blob, commitment.
-    Result<KZGProof> compute_blob_kzg_proof(const Blob& blob, const Bytes48& commitment) const;
+    // commitment) (spec compute_blob_kzg_proof); commitment is taken as given,
+    // not recomputed (a wrong one gives a proof that does not verify). Errors,
+    // in this order: blob, commitment.
+    Result<KZGProof> compute_blob_kzg_proof(const Blob& blob, const KZGCommitment& commitment) const;
     // Whether proof shows that the polynomial committed to by commitment takes
-    // the value y at z (spec verify_kzg_proof). Errors: commitment, z, y, proof.
-    Result<bool> verify_kzg_proof(const Bytes48& commitment, const Bytes32& z, const Bytes32& y,
-                                  const Bytes48& proof) const;
+    // the value y at z (spec verify_kzg_proof). Errors, in this order:
+    // commitment, z, y, proof.
+    Result<bool> verify_kzg_proof(const KZGCommitment& commitment, const Bytes32& z, const Bytes32& y,
+                                  const KZGProof& proof) const;
     // Whether proof is the blob proof of blob against commitment (spec
-    // verify_blob_kzg_proof). Errors: blob, commitment, proof.
-    Result<bool> verify_blob_kzg_proof(const Blob& blob, const Bytes48& commitment,
-                                       const Bytes48& proof) const;
+    // verify_blob_kzg_proof). Errors, in this order: blob, commitment, proof.
+    Result<bool> verify_blob_kzg_proof(const Blob& blob, const KZGCommitment& commitment,
+                                       const KZGProof& proof) const;
     // verify_blob_kzg_proof for every i at once, with one random linear
     // combination (spec verify_blob_kzg_proof_batch): true only if every proof
-    // verifies. Lists of equal length; an empty batch verifies true. Errors:
-    // lengths differ; blobs[i], commitments[i], proofs[i] as above.
+    // verifies. Three lists of equal length, element i of each for blob i; an
+    // empty batch verifies true. Errors: lengths differ; then, at the lowest
+    // index i with a fault, commitments[i], blobs[i], proofs[i] in that order.
     Result<bool> verify_blob_kzg_proof_batch(std::span<const Blob> blobs,
-                                             std::span<const Bytes48> commitments,
-                                             std::span<const Bytes48> proofs) const;
+                                             std::span<const KZGCommitment> commitments,
+                                             std::span<const KZGProof> proofs) const;
     // The Fiat-Shamir evaluation point of verify_blob_kzg_proof (spec
     // compute_challenge), as 32 big-endian bytes; exposed for the conformance
-    // vectors. Errors: commitment; the blob's bytes are hashed as they are.
-    Result<Bytes32> compute_challenge(const Blob& blob, const Bytes48& commitment) const;
+    // vectors. Errors: commitment; the blob's bytes are hashed as they are
+    // (not checked).
+    Result<Bytes32> compute_challenge(const Blob& blob, const KZGCommitment& commitment) const;
 
     // ---- EIP-7594 (PeerDAS) -----------------------------------------------------
     //
     // A blob extends to 128 cells of 64 field elements (the Reed-Solomon
     // extension, bit-reversed order); cell i's proof opens the polynomial on
-    // coset i. Cells follow the blob's field-element rule; cell indices must be
-    // below CELLS_PER_EXT_BLOB (128).
+    // coset i. Cells follow the blob's field-element rule ("cells[k]: field
+    // element j is not canonical"); cell indices must be below
+    // CELLS_PER_EXT_BLOB (128). The EIP-4844 rules above hold for points,
+    // lists, errors and verify results.
 
     // The 128 cells of the extended blob, without proofs (spec compute_cells).
     // Errors: blob.
     Result<std::vector<Cell>> compute_cells(const Blob& blob) const;
-    // The 128 cells and their 128 proofs (spec compute_cells_and_kzg_proofs,
-    // FK20). Errors: blob.
+    // The 128 cells and their 128 proofs, proofs[i] for cells[i] (spec
+    // compute_cells_and_kzg_proofs, FK20). Errors: blob.
     Result<CellsAndProofs> compute_cells_and_kzg_proofs(const Blob& blob) const;
     // All 128 cells and proofs from at least 64 of the cells (spec
     // recover_cells_and_kzg_proofs). cell_indices[k] is the index of cells[k].
-    // Errors: lengths differ; fewer than 64 or more than 128 cells; an index
-    // >= 128; indices not strictly ascending (the spec's rule, which also
-    // rules out duplicates); a non-canonical cell element.
+    // Errors, in this order: lengths differ; fewer than 64 or more than 128
+    // cells (argument "cell_indices"); cell_indices[k] >= 128 or not above
+    // cell_indices[k - 1] (strictly ascending: the spec's rule, which also
+    // rules out duplicates); cells[k] not canonical.
     Result<CellsAndProofs> recover_cells_and_kzg_proofs(std::span<const std::uint64_t> cell_indices,
                                                         std::span<const Cell> cells) const;
     // recover_cells_and_kzg_proofs without the proofs (no FK20). Same errors.
     Result<std::vector<Cell>> recover_cells(std::span<const std::uint64_t> cell_indices,
                                             std::span<const Cell> cells) const;
-    // Whether every proofs[i] opens cells[i] at cell_indices[i] of the blob
-    // committed to by commitments[i] (spec verify_cell_kzg_proof_batch, one
-    // random linear combination; cells of several blobs may be mixed).
-    // Four parallel lists; an empty batch verifies true. Errors: lengths
-    // differ; an index >= 128; a bad commitment or proof point; a
-    // non-canonical cell element.
-    Result<bool> verify_cell_kzg_proof_batch(std::span<const Bytes48> commitments,
+    // Whether every proofs[k] opens cells[k] at cell_indices[k] of the blob
+    // committed to by commitments[k] (spec verify_cell_kzg_proof_batch, one
+    // random linear combination; cells of several blobs may be mixed, in any
+    // order). Four parallel lists; an empty batch verifies true. Errors, in
+    // this order: lengths differ; cell_indices[k] >= 128; commitments[k] (its
+    // first occurrence); cells[k]; proofs[k].
+    Result<bool> verify_cell_kzg_proof_batch(std::span<const KZGCommitment> commitments,
                                              std::span<const std::uint64_t> cell_indices,
                                              std::span<const Cell> cells,
-                                             std::span<const Bytes48> proofs) const;
+                                             std::span<const KZGProof> proofs) const;
     // The random challenge of verify_cell_kzg_proof_batch (spec
     // compute_verify_cell_kzg_proof_batch_challenge), exposed for the
-    // conformance vectors: commitments deduplicated, commitment_indices[k] the
-    // position of cell k's commitment in them. Errors: lengths differ; a
-    // commitment index out of range; encodings as above.
+    // conformance vectors: commitments deduplicated (any length),
+    // commitment_indices[k] the position of cell k's commitment in them, and
+    // commitment_indices, cell_indices, cosets_evals, proofs parallel lists.
+    // Errors, in this order: lengths differ; commitment_indices[k] >=
+    // commitments.size() or cell_indices[k] >= 128; commitments[i];
+    // cosets_evals[k] not canonical or proofs[k].
     Result<Bytes32> compute_verify_cell_kzg_proof_batch_challenge(
-        std::span<const Bytes48> commitments, std::span<const std::uint64_t> commitment_indices,
+        std::span<const KZGCommitment> commitments, std::span<const std::uint64_t> commitment_indices,
         std::span<const std::uint64_t> cell_indices, std::span<const Cell> cosets_evals,
-        std::span<const Bytes48> proofs) const;
-
-    const detail::ContextImpl& impl() const { return *impl_; }
+        std::span<const KZGProof> proofs) const;
 
   private:
+    friend struct detail::ContextAccess;
+    const detail::ContextImpl& impl() const { return *impl_; }
     explicit Context(std::unique_ptr<detail::ContextImpl> impl);
     static Result<std::shared_ptr<const Context>> build(std::unique_ptr<detail::ContextImpl> impl);
     std::unique_ptr<detail::ContextImpl> impl_;
@@ -303,7 +373,7 @@ class Context {
 // The versioned hash a blob transaction carries for a commitment (deneb
 // beacon-chain kzg_commitment_to_versioned_hash): VERSIONED_HASH_VERSION_KZG
 // (0x01) followed by sha256(commitment)[1:]. Needs no Context; the bytes are
-// hashed as given, without checking that they are a valid point.
+// hashed as given, without checking that they are a valid point. No errors.
 Bytes32 kzg_commitment_to_versioned_hash(const KZGCommitment& commitment);
 
 }  // namespace kzg

@@ -30,10 +30,12 @@ class Workload {
   private:
     const Context& ctx_;
     std::vector<Blob> blobs_;
-    std::vector<Bytes48> commitments_, proofs_;
+    std::vector<KZGCommitment> commitments_;
+    std::vector<KZGProof> proofs_;
     Bytes32 z_;
     ProofAndY proof_y_;
-    std::vector<Bytes48> cell_commitments_, cell_proofs_;
+    std::vector<KZGCommitment> cell_commitments_;
+    std::vector<KZGProof> cell_proofs_;
     std::vector<std::uint64_t> cell_indices_, half_indices_;
     std::vector<Cell> cells_, half_cells_;
     std::vector<Operation> ops_;

@@ -32,6 +32,8 @@ static_assert(sizeof(KZGSettings) == 80, "KZGSettings must keep c-kzg 2.1.8's si
 static_assert(sizeof(::Blob) == sizeof(kzg::Blob) && alignof(::Blob) == alignof(kzg::Blob));
 static_assert(sizeof(::Cell) == sizeof(kzg::Cell) && alignof(::Cell) == alignof(kzg::Cell));
 static_assert(sizeof(::Bytes48) == sizeof(kzg::Bytes48) && sizeof(::Bytes32) == sizeof(kzg::Bytes32));
+static_assert(sizeof(::Bytes48) == sizeof(kzg::KZGCommitment) && alignof(::Bytes48) == alignof(kzg::KZGCommitment));
+static_assert(sizeof(::Bytes48) == sizeof(kzg::KZGProof) && alignof(::Bytes48) == alignof(kzg::KZGProof));
 static_assert(BYTES_PER_BLOB == kBlobBytes && BYTES_PER_CELL == kCellBytes && CELLS_PER_EXT_BLOB == kCellsPerExtBlob);
 
 namespace {
@@ -85,6 +87,13 @@ const To* as(const From* p) {
 template <class To, class From>
 std::span<const To> as_span(const From* p, std::uint64_t n) {
     return std::span<const To>(reinterpret_cast<const To*>(p), static_cast<std::size_t>(n));
+}
+// One commitment or proof from C: typed by copying its bytes.
+template <class T, class C>
+T from_c(const C* p) {
+    T out;
+    std::memcpy(out.data(), p, T::size());
+    return out;
 }
 template <class T, class C>
 void put(C* out, const T& value) {
@@ -163,7 +172,7 @@ C_KZG_RET load_mainnet(KZGSettings* out, std::uint64_t precompute, std::uint64_t
 
 // Writes a verification result: false on any error, as c-kzg leaves it.
 C_KZG_RET verdict(bool* ok, const kzg::Result<bool>& r) {
-    if (!r) return code_of(r.code());
+    if (!r.ok()) return code_of(r.code());
     *ok = r.value();
     return C_KZG_OK;
 }
@@ -237,7 +246,7 @@ C_KZG_RET compute_blob_kzg_proof(KZGProof* out, const Blob* blob, const Bytes48*
     const kzg::Context* ctx = context_of(s);
     if (ctx == nullptr || out == nullptr || blob == nullptr || commitment_bytes == nullptr) return C_KZG_BADARGS;
     return guarded([&] {
-        auto r = ctx->compute_blob_kzg_proof(*as<kzg::Blob>(blob), *as<kzg::Bytes48>(commitment_bytes));
+        auto r = ctx->compute_blob_kzg_proof(*as<kzg::Blob>(blob), from_c<kzg::KZGCommitment>(commitment_bytes));
         if (!r) return code_of(r.code());
         put(out, *r);
         return C_KZG_OK;
@@ -253,8 +262,8 @@ C_KZG_RET verify_kzg_proof(bool* ok, const Bytes48* commitment_bytes, const Byte
         proof_bytes == nullptr)
         return C_KZG_BADARGS;
     return guarded([&] {
-        return verdict(ok, ctx->verify_kzg_proof(*as<kzg::Bytes48>(commitment_bytes), *as<kzg::Bytes32>(z_bytes),
-                                                 *as<kzg::Bytes32>(y_bytes), *as<kzg::Bytes48>(proof_bytes)));
+        return verdict(ok, ctx->verify_kzg_proof(from_c<kzg::KZGCommitment>(commitment_bytes), *as<kzg::Bytes32>(z_bytes),
+                                                 *as<kzg::Bytes32>(y_bytes), from_c<kzg::KZGProof>(proof_bytes)));
     });
 }
 
@@ -266,8 +275,8 @@ C_KZG_RET verify_blob_kzg_proof(bool* ok, const Blob* blob, const Bytes48* commi
     if (ctx == nullptr || blob == nullptr || commitment_bytes == nullptr || proof_bytes == nullptr)
         return C_KZG_BADARGS;
     return guarded([&] {
-        return verdict(ok, ctx->verify_blob_kzg_proof(*as<kzg::Blob>(blob), *as<kzg::Bytes48>(commitment_bytes),
-                                                      *as<kzg::Bytes48>(proof_bytes)));
+        return verdict(ok, ctx->verify_blob_kzg_proof(*as<kzg::Blob>(blob), from_c<kzg::KZGCommitment>(commitment_bytes),
+                                                      from_c<kzg::KZGProof>(proof_bytes)));
     });
 }
 
@@ -287,8 +296,8 @@ C_KZG_RET verify_blob_kzg_proof_batch(bool* ok, const Blob* blobs, const Bytes48
     if (n > kMaxListLength) return C_KZG_MALLOC;
     return guarded([&] {
         return verdict(ok, ctx->verify_blob_kzg_proof_batch(as_span<kzg::Blob>(blobs, n),
-                                                            as_span<kzg::Bytes48>(commitments_bytes, n),
-                                                            as_span<kzg::Bytes48>(proofs_bytes, n)));
+                                                            as_span<kzg::KZGCommitment>(commitments_bytes, n),
+                                                            as_span<kzg::KZGProof>(proofs_bytes, n)));
     });
 }
 
@@ -350,10 +359,10 @@ C_KZG_RET verify_cell_kzg_proof_batch(bool* ok, const Bytes48* commitments_bytes
         return C_KZG_BADARGS;
     if (num_cells > kMaxListLength) return C_KZG_MALLOC;
     return guarded([&] {
-        return verdict(ok, ctx->verify_cell_kzg_proof_batch(as_span<kzg::Bytes48>(commitments_bytes, num_cells),
+        return verdict(ok, ctx->verify_cell_kzg_proof_batch(as_span<kzg::KZGCommitment>(commitments_bytes, num_cells),
                                                             std::span<const std::uint64_t>(cell_indices, num_cells),
                                                             as_span<kzg::Cell>(cells, num_cells),
-                                                            as_span<kzg::Bytes48>(proofs_bytes, num_cells)));
+                                                            as_span<kzg::KZGProof>(proofs_bytes, num_cells)));
     });
 }
 

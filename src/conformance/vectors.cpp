@@ -21,20 +21,21 @@ struct InputError {
     std::string message;
 };
 
-template <std::size_t N>
-ByteArray<N> fixed(const YAML::Node& n, const std::string& what) {
+// T: a ByteArray (Bytes32, KZGCommitment, KZGProof, Blob, Cell).
+template <class T>
+T fixed(const YAML::Node& n, const std::string& what) {
     if (!n || !n.IsScalar()) throw InputError{what + ": missing or not a string"};
-    auto r = hex_to_fixed<N>(n.Scalar(), what);
+    auto r = hex_to_fixed<T>(n.Scalar(), what);
     if (!r) throw InputError{r.message()};
     return *r;
 }
 
-template <std::size_t N>
-std::vector<ByteArray<N>> fixed_list(const YAML::Node& n, const std::string& what) {
+template <class T>
+std::vector<T> fixed_list(const YAML::Node& n, const std::string& what) {
     if (!n || !n.IsSequence()) throw InputError{what + ": missing or not a list"};
-    std::vector<ByteArray<N>> out;
+    std::vector<T> out;
     out.reserve(n.size());
-    for (std::size_t i = 0; i < n.size(); i++) out.push_back(fixed<N>(n[i], what + "[" + std::to_string(i) + "]"));
+    for (std::size_t i = 0; i < n.size(); i++) out.push_back(fixed<T>(n[i], what + "[" + std::to_string(i) + "]"));
     return out;
 }
 
@@ -52,7 +53,7 @@ std::vector<std::uint64_t> index_list(const YAML::Node& n, const std::string& wh
 
 // Blobs and cells are large: keep them on the heap.
 std::unique_ptr<Blob> blob(const YAML::Node& n, const std::string& what) {
-    return std::make_unique<Blob>(fixed<BYTES_PER_BLOB>(n, what));
+    return std::make_unique<Blob>(fixed<Blob>(n, what));
 }
 
 // A normalized outcome: an error, or the output as YAML-comparable text.
@@ -90,29 +91,29 @@ Outcome call(const Context& ctx, const std::string& f, const YAML::Node& in) {
             if (!take_error(r, o)) put(*r);
         } else if (f == "compute_kzg_proof") {
             auto b = blob(in["blob"], "blob");
-            auto r = ctx.compute_kzg_proof(*b, fixed<32>(in["z"], "z"));
+            auto r = ctx.compute_kzg_proof(*b, fixed<Bytes32>(in["z"], "z"));
             if (!take_error(r, o)) put(r->proof), put(r->y);
         } else if (f == "compute_blob_kzg_proof") {
             auto b = blob(in["blob"], "blob");
-            auto r = ctx.compute_blob_kzg_proof(*b, fixed<48>(in["commitment"], "commitment"));
+            auto r = ctx.compute_blob_kzg_proof(*b, fixed<KZGCommitment>(in["commitment"], "commitment"));
             if (!take_error(r, o)) put(*r);
         } else if (f == "verify_kzg_proof") {
-            auto r = ctx.verify_kzg_proof(fixed<48>(in["commitment"], "commitment"), fixed<32>(in["z"], "z"),
-                                          fixed<32>(in["y"], "y"), fixed<48>(in["proof"], "proof"));
+            auto r = ctx.verify_kzg_proof(fixed<KZGCommitment>(in["commitment"], "commitment"), fixed<Bytes32>(in["z"], "z"),
+                                          fixed<Bytes32>(in["y"], "y"), fixed<KZGProof>(in["proof"], "proof"));
             if (!take_error(r, o)) put_bool(*r);
         } else if (f == "verify_blob_kzg_proof") {
             auto b = blob(in["blob"], "blob");
-            auto r = ctx.verify_blob_kzg_proof(*b, fixed<48>(in["commitment"], "commitment"),
-                                               fixed<48>(in["proof"], "proof"));
+            auto r = ctx.verify_blob_kzg_proof(*b, fixed<KZGCommitment>(in["commitment"], "commitment"),
+                                               fixed<KZGProof>(in["proof"], "proof"));
             if (!take_error(r, o)) put_bool(*r);
         } else if (f == "verify_blob_kzg_proof_batch") {
-            auto blobs = fixed_list<BYTES_PER_BLOB>(in["blobs"], "blobs");
-            auto r = ctx.verify_blob_kzg_proof_batch(blobs, fixed_list<48>(in["commitments"], "commitments"),
-                                                     fixed_list<48>(in["proofs"], "proofs"));
+            auto blobs = fixed_list<Blob>(in["blobs"], "blobs");
+            auto r = ctx.verify_blob_kzg_proof_batch(blobs, fixed_list<KZGCommitment>(in["commitments"], "commitments"),
+                                                     fixed_list<KZGProof>(in["proofs"], "proofs"));
             if (!take_error(r, o)) put_bool(*r);
         } else if (f == "compute_challenge") {
             auto b = blob(in["blob"], "blob");
-            auto r = ctx.compute_challenge(*b, fixed<48>(in["commitment"], "commitment"));
+            auto r = ctx.compute_challenge(*b, fixed<KZGCommitment>(in["commitment"], "commitment"));
             if (!take_error(r, o)) put(*r);
         } else if (f == "compute_cells") {
             auto r = ctx.compute_cells(*blob(in["blob"], "blob"));
@@ -126,20 +127,20 @@ Outcome call(const Context& ctx, const std::string& f, const YAML::Node& in) {
             }
         } else if (f == "recover_cells_and_kzg_proofs") {
             auto idx = index_list(in["cell_indices"], "cell_indices");
-            auto cells = fixed_list<BYTES_PER_CELL>(in["cells"], "cells");
+            auto cells = fixed_list<Cell>(in["cells"], "cells");
             auto r = ctx.recover_cells_and_kzg_proofs(idx, cells);
             if (!take_error(r, o)) {
                 for (const auto& c : r->cells) put(c);
                 for (const auto& p : r->proofs) put(p);
             }
         } else if (f == "verify_cell_kzg_proof_batch") {
-            auto commitments = fixed_list<48>(in["commitments"], "commitments");
+            auto commitments = fixed_list<KZGCommitment>(in["commitments"], "commitments");
             auto idx = index_list(in["cell_indices"], "cell_indices");
-            auto cells = fixed_list<BYTES_PER_CELL>(in["cells"], "cells");
-            auto r = ctx.verify_cell_kzg_proof_batch(commitments, idx, cells, fixed_list<48>(in["proofs"], "proofs"));
+            auto cells = fixed_list<Cell>(in["cells"], "cells");
+            auto r = ctx.verify_cell_kzg_proof_batch(commitments, idx, cells, fixed_list<KZGProof>(in["proofs"], "proofs"));
             if (!take_error(r, o)) put_bool(*r);
         } else if (f == "compute_verify_cell_kzg_proof_batch_challenge") {
-            auto commitments = fixed_list<48>(in["commitments"], "commitments");
+            auto commitments = fixed_list<KZGCommitment>(in["commitments"], "commitments");
             auto cidx = index_list(in["commitment_indices"], "commitment_indices");
             auto idx = index_list(in["cell_indices"], "cell_indices");
             // cosets_evals: per cell, its 64 field elements; their concatenation is the cell.
@@ -147,14 +148,14 @@ Outcome call(const Context& ctx, const std::string& f, const YAML::Node& in) {
             if (!ev || !ev.IsSequence()) throw InputError{"cosets_evals: missing or not a list"};
             std::vector<Cell> cells(ev.size());
             for (std::size_t k = 0; k < ev.size(); k++) {
-                auto elems = fixed_list<32>(ev[k], "cosets_evals[" + std::to_string(k) + "]");
+                auto elems = fixed_list<Bytes32>(ev[k], "cosets_evals[" + std::to_string(k) + "]");
                 if (elems.size() != FIELD_ELEMENTS_PER_CELL)
                     throw InputError{"cosets_evals[" + std::to_string(k) + "]: expected 64 field elements"};
                 for (std::size_t j = 0; j < elems.size(); j++)
                     std::copy(elems[j].bytes.begin(), elems[j].bytes.end(), cells[k].bytes.begin() + 32 * j);
             }
             auto r = ctx.compute_verify_cell_kzg_proof_batch_challenge(commitments, cidx, idx, cells,
-                                                                      fixed_list<48>(in["proofs"], "proofs"));
+                                                                      fixed_list<KZGProof>(in["proofs"], "proofs"));
             if (!take_error(r, o)) put(*r);
         } else {
             o.error = true;

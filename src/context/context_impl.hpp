@@ -82,6 +82,13 @@ struct ContextImpl {
     mutable std::optional<core::FixedBaseMsm> blob_msm_;
 };
 
+// The library's (and its white-box tests') access to a Context's internals:
+// Context::impl() is private, and this is its one friend.
+struct ContextAccess {
+    static const ContextImpl& impl(const Context& ctx) { return ctx.impl(); }
+};
+inline const ContextImpl& impl_of(const Context& ctx) { return ContextAccess::impl(ctx); }
+
 // Fills the derived fields from a validated setup.
 Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, const ContextOptions& options);
 

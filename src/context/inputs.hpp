@@ -36,7 +36,9 @@ inline Error invalid(const Arg& arg, const std::string& what) {
 inline Arg indexed(std::string_view field, std::size_t i) { return Arg(field, i); }
 
 // Spec bytes_to_kzg_commitment / bytes_to_kzg_proof (validate_kzg_g1).
-inline std::optional<Error> decode_g1(blst_p1& out, const Bytes48& in, const Arg& field) {
+// Any 48-byte string: KZGCommitment, KZGProof or untyped Bytes48.
+template <class Tag>
+std::optional<Error> decode_g1(blst_p1& out, const ByteArray<48, Tag>& in, const Arg& field) {
     const core::PointStatus st = core::g1_decode(out, in.data());
     if (st == core::PointStatus::kOk) return std::nullopt;
     return invalid(field, core::point_status_text(st));

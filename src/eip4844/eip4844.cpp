@@ -4,6 +4,7 @@
 
 #include "context/inputs.hpp"
 #include "context/phase.hpp"
+#include "eip4844/blob_decode.hpp"
 #include "eip4844/polynomial.hpp"
 
 namespace kzg {
@@ -18,10 +19,7 @@ using detail::PhaseTimer;
 Result<KZGCommitment> Context::blob_to_kzg_commitment(const Blob& blob) const {
     constexpr std::string_view op = "blob_to_kzg_commitment";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    {
-        PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-    }
+    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob)) return *e;
     PhaseTimer msm(impl_->options, op, "msm");
     const blst_p1 c = impl_->lagrange_lincomb(poly);
     msm.stop();
@@ -34,11 +32,9 @@ Result<ProofAndY> Context::compute_kzg_proof(const Blob& blob, const Bytes32& z_
     constexpr std::string_view op = "compute_kzg_proof";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     Fr z, y;
-    {
-        PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-        if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
-    }
+    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob,
+                                           [&] { return decode_fr(z, z_bytes.data(), "z"); }))
+        return *e;
     PhaseTimer msm(impl_->options, op, "msm");  // quotient polynomial and its MSM
     const blst_p1 proof = eip4844::compute_kzg_proof_impl(*impl_, poly, z, &y);
     msm.stop();
@@ -48,15 +44,14 @@ Result<ProofAndY> Context::compute_kzg_proof(const Blob& blob, const Bytes32& z_
     return out;
 }
 
-Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const Bytes48& commitment_bytes) const {
+Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const KZGCommitment& commitment_bytes) const {
     constexpr std::string_view op = "compute_blob_kzg_proof";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    {
-        PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-        blst_p1 commitment;
-        if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
-    }
+    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob, [&] {
+            blst_p1 commitment;
+            return decode_g1(commitment, commitment_bytes, "commitment");
+        }))
+        return *e;
     const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
     PhaseTimer msm(impl_->options, op, "msm");
     const blst_p1 proof = eip4844::compute_kzg_proof_impl(*impl_, poly, z, nullptr);
@@ -66,8 +61,8 @@ Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const Bytes48
     return out;
 }
 
-Result<bool> Context::verify_kzg_proof(const Bytes48& commitment_bytes, const Bytes32& z_bytes, const Bytes32& y_bytes,
-                                       const Bytes48& proof_bytes) const {
+Result<bool> Context::verify_kzg_proof(const KZGCommitment& commitment_bytes, const Bytes32& z_bytes, const Bytes32& y_bytes,
+                                       const KZGProof& proof_bytes) const {
     constexpr std::string_view op = "verify_kzg_proof";
     blst_p1 commitment, proof;
     Fr z, y;
@@ -82,8 +77,8 @@ Result<bool> Context::verify_kzg_proof(const Bytes48& commitment_bytes, const By
     return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
 }
 
-Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const Bytes48& commitment_bytes,
-                                            const Bytes48& proof_bytes) const {
+Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const KZGCommitment& commitment_bytes,
+                                            const KZGProof& proof_bytes) const {
     constexpr std::string_view op = "verify_blob_kzg_proof";
     // The blob is validated while it is evaluated, before the points are
     // decoded (so a bad blob is reported first); the challenge hashes bytes only.
@@ -103,8 +98,8 @@ Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const Bytes48& com
     return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
 }
 
-Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, std::span<const Bytes48> commitments,
-                                                  std::span<const Bytes48> proofs) const {
+Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, std::span<const KZGCommitment> commitments,
+                                                  std::span<const KZGProof> proofs) const {
     const std::size_t n = blobs.size();
     if (commitments.size() != n || proofs.size() != n) {
         return invalid("lists differ in length: " + std::to_string(n) + " blobs, " +
@@ -138,7 +133,7 @@ Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, s
     return eip4844::verify_kzg_proof_batch(*impl_, cs, zs, ys, ps);
 }
 
-Result<Bytes32> Context::compute_challenge(const Blob& blob, const Bytes48& commitment_bytes) const {
+Result<Bytes32> Context::compute_challenge(const Blob& blob, const KZGCommitment& commitment_bytes) const {
     blst_p1 commitment;
     if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
     Bytes32 out;

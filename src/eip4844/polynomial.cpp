@@ -160,7 +160,7 @@ bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst
     return core::pairings_verify(proof_lincomb, *ctx.g2_s_lines, rhs, *ctx.g2_gen_lines);
 }
 
-Fr compute_challenge(const Blob& blob, const Bytes48& commitment) {
+Fr compute_challenge(const Blob& blob, const KZGCommitment& commitment) {
     std::vector<std::uint8_t> data;
     data.reserve(16 + 16 + BYTES_PER_BLOB + BYTES_PER_COMMITMENT);
     data.insert(data.end(), kFiatShamirDomain, kFiatShamirDomain + 16);

@@ -43,6 +43,6 @@ bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst
                             std::span<const blst_p1> proofs);
 
 // Spec compute_challenge over the raw blob and commitment bytes.
-core::Fr compute_challenge(const Blob& blob, const Bytes48& commitment);
+core::Fr compute_challenge(const Blob& blob, const KZGCommitment& commitment);
 
 }  // namespace kzg::eip4844

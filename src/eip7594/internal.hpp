@@ -65,19 +65,19 @@ std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indi
 // Spec compute_verify_cell_kzg_proof_batch_challenge over validated inputs
 // (the cells are canonical, so their bytes are bls_field_to_bytes of the
 // coset evaluations).
-Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const Bytes48> commitments,
+Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const KZGCommitment> commitments,
                                                  std::span<const std::uint64_t> commitment_indices,
                                                  std::span<const std::uint64_t> cell_indices,
-                                                 std::span<const Cell> cells, std::span<const Bytes48> proofs);
+                                                 std::span<const Cell> cells, std::span<const KZGProof> proofs);
 
 // Spec verify_cell_kzg_proof_batch_impl. commitments_bytes / commitments are
 // the deduplicated commitments (bytes and decoded points, same order);
 // cosets_evals holds the decoded cells, 64 elements each. n >= 1.
-bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const Bytes48> commitments_bytes,
+bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const KZGCommitment> commitments_bytes,
                                       std::span<const blst_p1> commitments,
                                       std::span<const std::uint64_t> commitment_indices,
                                       std::span<const std::uint64_t> cell_indices, std::span<const Cell> cells,
-                                      std::span<const Fr> cosets_evals, std::span<const Bytes48> proofs_bytes,
+                                      std::span<const Fr> cosets_evals, std::span<const KZGProof> proofs_bytes,
                                       std::span<const blst_p1> proofs);
 
 // Spec coset_shift_for_cell: h_k, the first element of coset_for_cell(k).

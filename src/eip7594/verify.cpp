@@ -15,10 +15,10 @@ namespace kzg::eip7594 {
 // Spec RANDOM_CHALLENGE_KZG_CELL_BATCH_DOMAIN.
 static constexpr char kCellBatchDomain[] = "RCKZGCBATCH__V1_";
 
-Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const Bytes48> commitments,
+Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const KZGCommitment> commitments,
                                                  std::span<const std::uint64_t> commitment_indices,
                                                  std::span<const std::uint64_t> cell_indices,
-                                                 std::span<const Cell> cells, std::span<const Bytes48> proofs) {
+                                                 std::span<const Cell> cells, std::span<const KZGProof> proofs) {
     const std::size_t n = cell_indices.size();
     std::vector<std::uint8_t> data;
     data.reserve(16 + 4 * 8 + commitments.size() * BYTES_PER_COMMITMENT +
@@ -39,11 +39,11 @@ Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const Bytes48> commit
     return core::hash_to_bls_field(digest.data());
 }
 
-bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const Bytes48> commitments_bytes,
+bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const KZGCommitment> commitments_bytes,
                                       std::span<const blst_p1> commitments,
                                       std::span<const std::uint64_t> commitment_indices,
                                       std::span<const std::uint64_t> cell_indices, std::span<const Cell> cells,
-                                      std::span<const Fr> cosets_evals, std::span<const Bytes48> proofs_bytes,
+                                      std::span<const Fr> cosets_evals, std::span<const KZGProof> proofs_bytes,
                                       std::span<const blst_p1> proofs) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // spec n
     const Tables& t = ctx.eip7594;

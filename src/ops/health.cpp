@@ -54,7 +54,7 @@ CheckResult HealthChecker::check_self_test(const kzg::Context* ctx) {
         else if (kzg::hex_encode(*p) != kKnownProofHex) problem = "compute_blob_kzg_proof gave " + kzg::hex_encode(*p);
         else {
             auto v = ctx->verify_blob_kzg_proof(*blob, *c, *p);
-            if (!v) problem = "verify_blob_kzg_proof failed: " + v.message();
+            if (!v.ok()) problem = "verify_blob_kzg_proof failed: " + v.message();
             else if (!*v) problem = "verify_blob_kzg_proof rejected the known proof";
         }
     }

@@ -29,13 +29,13 @@ TEST_F(DiffBlobProof, RandomBlobsAndCommitments) {
     std::size_t oracle_checks = 0;
     const auto invalid = invalid_g1_encodings();
     auto blob = std::make_unique<Blob>();
-    std::optional<Bytes48> previous_proof;
+    std::optional<KZGProof> previous_proof;
     for (std::size_t i = 0; i < n && !t.too_many() && !tv.too_many(); i++) {
         const BlobKind bkind = kBlobSchedule[i % std::size(kBlobSchedule)];
         const CKind ckind = kCSchedule[i % std::size(kCSchedule)];
         const auto poly = fill_blob(rng, bkind, *blob);
         std::string what = "iteration " + std::to_string(i) + " (" + blob_kind_name(bkind) + " blob, ";
-        Bytes48 commitment;
+        KZGCommitment commitment;  // its own, or any point in its place
         switch (ckind) {
             case CKind::kOwn:
                 if (poly) {
@@ -45,21 +45,21 @@ TEST_F(DiffBlobProof, RandomBlobsAndCommitments) {
                     ASSERT_TRUE(c.ok()) << what << "): " << c.message();
                     commitment = *c;
                 } else {
-                    commitment = random_g1(rng);
+                    commitment = as_commitment(random_g1(rng));
                 }
                 what += "its commitment)";
                 break;
             case CKind::kOtherPoint:
-                commitment = random_g1(rng);
+                commitment = as_commitment(random_g1(rng));
                 what += "another valid point as commitment)";
                 break;
             case CKind::kInfinity:
-                commitment = g1_infinity();
+                commitment = as_commitment(g1_infinity());
                 what += "the point at infinity as commitment)";
                 break;
             case CKind::kInvalid: {
                 const auto& [name, bytes] = invalid[rng.below(invalid.size())];
-                commitment = bytes;
+                commitment = as_commitment(bytes);
                 what += "commitment " + name + ")";
                 break;
             }

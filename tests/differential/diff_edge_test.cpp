@@ -76,10 +76,10 @@ TEST_F(DiffEdge, SpecialBlobsThroughEveryFunction) {
         EXPECT_EQ(c.has_value(), nb.canonical) << nb.name;
         const auto py = compute_kzg_proof(blob, z, t, nb.name + ": compute_kzg_proof");
         EXPECT_EQ(py.has_value(), nb.canonical) << nb.name;
-        const Bytes48 commitment = c ? *c : some_point;
+        const KZGCommitment commitment = c ? *c : as_commitment(some_point);
         const auto bp = compute_blob_kzg_proof(blob, commitment, t, nb.name + ": compute_blob_kzg_proof");
         EXPECT_EQ(bp.has_value(), nb.canonical) << nb.name;
-        const Bytes48 proof = bp ? *bp : some_point;
+        const KZGProof proof = bp ? *bp : as_proof(some_point);
         const auto ok = verify_blob_kzg_proof(blob, commitment, proof, t, nb.name + ": verify_blob_kzg_proof");
         EXPECT_EQ(ok.has_value(), nb.canonical) << nb.name;
         if (ok) {
@@ -90,7 +90,8 @@ TEST_F(DiffEdge, SpecialBlobsThroughEveryFunction) {
             EXPECT_TRUE(v.value_or(false)) << nb.name;
         }
         const std::vector<Blob> bs{blob};
-        const std::vector<Bytes48> cs{commitment}, ps{proof};
+        const std::vector<KZGCommitment> cs{commitment};
+        const std::vector<KZGProof> ps{proof};
         const auto b = verify_blob_kzg_proof_batch(bs, cs, ps, t, nb.name + ": batch of one");
         EXPECT_EQ(b.has_value(), nb.canonical) << nb.name;
     }
@@ -110,7 +111,7 @@ TEST_F(DiffEdge, SpecialEvaluationPoints) {
     auto blob = random_blob(rng);
     const LowDegree p = random_low_degree(rng, 6);
     const auto low = blob_of(p);
-    const Bytes48 low_c = commitment_of(p);
+    const KZGCommitment low_c = commitment_of(p);
     auto c = blob_to_kzg_commitment(*blob, t, "commitment of the random blob");
     ASSERT_TRUE(c.has_value());
 
@@ -164,11 +165,11 @@ TEST_F(DiffEdge, NonCanonicalY) {
     Rng rng(0xed9e0003u);
     Tally t;
     const LowDegree p = random_low_degree(rng, 5);
-    const Bytes48 c = commitment_of(p);
+    const KZGCommitment c = commitment_of(p);
     const Bytes32 z = random_fe(rng);
     const blst_fr zf = fr_from_bytes(z);
     const Bytes32 y = bytes_from_fr(eval(p, zf));
-    const Bytes48 proof = proof_of(p, zf);
+    const KZGProof proof = proof_of(p, zf);
     EXPECT_TRUE(verify_kzg_proof(c, z, y, proof, t, "valid").value_or(false));
     // y + r would be the same residue: both must reject it, not reduce it.
     Bytes32 y_plus_r;
@@ -207,13 +208,13 @@ TEST_F(DiffEdge, PointEncodingsAsCommitmentAndProof) {
     const Bytes32 z = random_fe(rng);
     const blst_fr zf = fr_from_bytes(z);
     const Bytes32 y = bytes_from_fr(eval(tr.poly, zf));
-    const Bytes48 zproof = proof_of(tr.poly, zf);
+    const KZGProof zproof = proof_of(tr.poly, zf);
 
     auto encodings = invalid_g1_encodings();
     encodings.emplace_back("the point at infinity", g1_infinity());
     encodings.emplace_back("the generator", g1_bytes(*blst_p1_generator()));
     {
-        Bytes48 neg = tr.commitment;
+        Bytes48 neg{tr.commitment.bytes};
         neg.bytes[0] ^= 0x20;  // the sort flag: the negated point
         encodings.emplace_back("the commitment negated (sort flag flipped)", neg);
     }
@@ -229,9 +230,11 @@ TEST_F(DiffEdge, PointEncodingsAsCommitmentAndProof) {
         (void)verify_kzg_proof(enc, z, y, enc, t, name + " as both: verify_kzg_proof");
         (void)verify_blob_kzg_proof(*tr.blob, enc, enc, t, name + " as both: verify_blob_kzg_proof");
         const std::vector<Blob> bs{*tr.blob, *tr.blob};
-        const std::vector<Bytes48> cs{tr.commitment, enc}, ps{tr.proof, tr.proof};
+        const std::vector<KZGCommitment> cs{tr.commitment, as_commitment(enc)};
+        const std::vector<KZGProof> ps{tr.proof, tr.proof};
         (void)verify_blob_kzg_proof_batch(bs, cs, ps, t, name + " as the second commitment of a batch");
-        const std::vector<Bytes48> cs2{tr.commitment, tr.commitment}, ps2{tr.proof, enc};
+        const std::vector<KZGCommitment> cs2{tr.commitment, tr.commitment};
+        const std::vector<KZGProof> ps2{tr.proof, as_proof(enc)};
         (void)verify_blob_kzg_proof_batch(bs, cs2, ps2, t, name + " as the second proof of a batch");
     }
     // Infinity as commitment and proof, with y = 0: the zero polynomial.
@@ -284,7 +287,8 @@ TEST_F(DiffEdge, Batches) {
     EXPECT_TRUE(verify_blob_kzg_proof_batch({}, {}, {}, t, "empty batch").value_or(false));
 
     std::vector<Blob> bs;
-    std::vector<Bytes48> cs, ps;
+    std::vector<KZGCommitment> cs;
+    std::vector<KZGProof> ps;
     for (int i = 0; i < 6; i++) {
         auto tr = random_blob_triple(rng);
         bs.push_back(*tr.blob);
@@ -310,23 +314,23 @@ TEST_F(DiffEdge, Batches) {
     for (std::size_t at = 0; at < bs.size(); at++) {
         const std::string w = " at " + std::to_string(at);
         auto p2 = ps;
-        p2[at] = random_g1(rng);
+        p2[at] = as_proof(random_g1(rng));
         EXPECT_FALSE(verify_blob_kzg_proof_batch(bs, cs, p2, t, "one random proof" + w).value_or(true));
         auto c2 = cs;
-        c2[at] = g1_infinity();
+        c2[at] = as_commitment(g1_infinity());
         EXPECT_FALSE(verify_blob_kzg_proof_batch(bs, c2, ps, t, "one commitment at infinity" + w).value_or(true));
         auto b2 = bs;
         set_element(b2[at], at * 100, modulus_plus(0));
         EXPECT_FALSE(verify_blob_kzg_proof_batch(b2, cs, ps, t, "one element = r" + w).has_value());
         c2 = cs;
-        c2[at] = g1_not_in_subgroup();
+        c2[at] = as_commitment(g1_not_in_subgroup());
         EXPECT_FALSE(verify_blob_kzg_proof_batch(bs, c2, ps, t, "one commitment not in G1" + w).has_value());
         p2 = ps;
-        p2[at] = g1_off_curve();
+        p2[at] = as_proof(g1_off_curve());
         EXPECT_FALSE(verify_blob_kzg_proof_batch(bs, cs, p2, t, "one proof off the curve" + w).has_value());
     }
     // The lengths must agree (c-kzg's API cannot express a mismatch: ours only).
-    auto mismatch = ours().verify_blob_kzg_proof_batch(bs, cs, std::span<const Bytes48>(ps).first(3));
+    auto mismatch = ours().verify_blob_kzg_proof_batch(bs, cs, std::span<const KZGProof>(ps).first(3));
     EXPECT_FALSE(mismatch.ok());
     EXPECT_EQ(mismatch.code(), kzg::ErrorCode::kInvalidInput);
     EXPECT_EQ(t.mismatches, 0u) << t.summary();

@@ -35,15 +35,15 @@ constexpr std::size_t kCells = kzg::CELLS_PER_EXT_BLOB;  // 128
 struct BlobData {
     std::string name;
     std::unique_ptr<Blob> blob;
-    Bytes48 commitment;
+    KZGCommitment commitment;
     std::vector<Cell> cells;
-    std::vector<Bytes48> proofs;
+    std::vector<KZGProof> proofs;
 };
 
 // c-kzg's compute_cells_and_kzg_proofs (cells only when with_proofs is false).
-C_KZG_RET ref_cells(const Blob& blob, std::vector<Cell>& cells, std::vector<Bytes48>* proofs) {
+C_KZG_RET ref_cells(const Blob& blob, std::vector<Cell>& cells, std::vector<KZGProof>* proofs) {
     cells.assign(kCells, Cell{});
-    if (proofs) proofs->assign(kCells, Bytes48{});
+    if (proofs) proofs->assign(kCells, KZGProof{});
     return ::compute_cells_and_kzg_proofs(c_out(cells.data()), proofs ? c_out(proofs->data()) : nullptr,
                                           c_ptr(&blob), &ref());
 }
@@ -175,7 +175,7 @@ std::vector<std::uint64_t> where(bool (*keep)(std::uint64_t)) {
 // Both libraries recover from (indices, cells); returns the common result.
 std::optional<kzg::CellsAndProofs> recover(const std::vector<std::uint64_t>& idx, const std::vector<Cell>& cells,
                                            Tally& t, const std::string& what) {
-    kzg::CellsAndProofs theirs{std::vector<Cell>(kCells), std::vector<Bytes48>(kCells)};
+    kzg::CellsAndProofs theirs{std::vector<Cell>(kCells), std::vector<KZGProof>(kCells)};
     const C_KZG_RET r = ::recover_cells_and_kzg_proofs(c_out(theirs.cells.data()), c_out(theirs.proofs.data()),
                                                        idx.data(), c_ptr(cells.data()), idx.size(), &ref());
     return compare(ours().recover_cells_and_kzg_proofs(idx, cells), r, theirs, t, what);
@@ -280,7 +280,7 @@ TEST_F(DiffEip7594, RecoverUnsortedIndicesIsTheOneDifference) {
     auto idx = random_subset(rng, 70);
     std::swap(idx[0], idx[40]);
     const auto cells = pick(d, idx);
-    kzg::CellsAndProofs theirs{std::vector<Cell>(kCells), std::vector<Bytes48>(kCells)};
+    kzg::CellsAndProofs theirs{std::vector<Cell>(kCells), std::vector<KZGProof>(kCells)};
     const C_KZG_RET r = ::recover_cells_and_kzg_proofs(c_out(theirs.cells.data()), c_out(theirs.proofs.data()),
                                                        idx.data(), c_ptr(cells.data()), idx.size(), &ref());
     // c-kzg 4.1.0 accepts the unsorted list (if this ever changes, the
@@ -301,10 +301,10 @@ TEST_F(DiffEip7594, RecoverUnsortedIndicesIsTheOneDifference) {
 // ---- verify -----------------------------------------------------------------------------------
 
 struct CellBatch {
-    std::vector<Bytes48> commitments;
+    std::vector<KZGCommitment> commitments;
     std::vector<std::uint64_t> idx;
     std::vector<Cell> cells;
-    std::vector<Bytes48> proofs;
+    std::vector<KZGProof> proofs;
     void add(const BlobData& d, std::uint64_t i) {
         commitments.push_back(d.commitment);
         idx.push_back(i);
@@ -341,18 +341,18 @@ TEST_F(DiffEip7594, VerifyCellKzgProofBatchFixedCases) {
     for (const auto& [name, enc] : invalid) {
         CellBatch b = one;
         b.add(bl[1], 5);
-        b.commitments[1] = enc;
+        b.commitments[1] = as_commitment(enc);
         EXPECT_FALSE(verify(b, t, "commitment " + name).has_value()) << name;
         b = one;
         b.add(bl[1], 5);
-        b.proofs[1] = enc;
+        b.proofs[1] = as_proof(enc);
         EXPECT_FALSE(verify(b, t, "proof " + name).has_value()) << name;
     }
     CellBatch b = one;
-    b.commitments[0] = g1_infinity();
+    b.commitments[0] = as_commitment(g1_infinity());
     EXPECT_FALSE(verify(b, t, "commitment at infinity").value_or(true));
     b = one;
-    b.proofs[0] = g1_infinity();
+    b.proofs[0] = as_proof(g1_infinity());
     EXPECT_FALSE(verify(b, t, "proof at infinity").value_or(true));
     b = one;
     b.idx[0] = kCells;
@@ -366,7 +366,7 @@ TEST_F(DiffEip7594, VerifyCellKzgProofBatchFixedCases) {
 
     // Ours only: the four lists must have the same length.
     auto mismatch = ours().verify_cell_kzg_proof_batch(all.commitments, all.idx, all.cells,
-                                                       std::span<const Bytes48>(all.proofs).first(127));
+                                                       std::span<const KZGProof>(all.proofs).first(127));
     EXPECT_FALSE(mismatch.ok());
     EXPECT_EQ(mismatch.code(), kzg::ErrorCode::kInvalidInput);
     EXPECT_EQ(t.mismatches, 0u) << t.summary();
@@ -400,8 +400,8 @@ TEST_F(DiffEip7594, VerifyCellKzgProofBatchRandom) {
             }
             case 2: {
                 // (The low-degree blob's cell proofs are all infinity: skip equal ones.)
-                const Bytes48 p = bl[rng.below(bl.size())].proofs[(b.idx[at] + 1 + rng.below(kCells - 1)) % kCells];
-                b.proofs[at] = p == b.proofs[at] ? random_g1(rng) : p;
+                const KZGProof p = bl[rng.below(bl.size())].proofs[(b.idx[at] + 1 + rng.below(kCells - 1)) % kCells];
+                b.proofs[at] = p == b.proofs[at] ? as_proof(random_g1(rng)) : p;
                 what += "proof " + std::to_string(at) + " of another cell)";
                 break;
             }
@@ -417,14 +417,17 @@ TEST_F(DiffEip7594, VerifyCellKzgProofBatchRandom) {
                 what += "index " + std::to_string(at) + " wrong)";
                 break;
             case 6:
-                b.proofs[at] = random_g1(rng);
+                b.proofs[at] = as_proof(random_g1(rng));
                 what += "proof " + std::to_string(at) + " random)";
                 break;
             case 7:
             case 8: {
                 const auto& [name, enc] = bad_points[rng.below(bad_points.size())];
                 const bool commitment = i % kKinds == 7;
-                (commitment ? b.commitments : b.proofs)[at] = enc;
+                if (commitment)
+                    b.commitments[at] = as_commitment(enc);
+                else
+                    b.proofs[at] = as_proof(enc);
                 what += commitment ? "commitment " : "proof ";
                 what += std::to_string(at) + ": " + name + ")";
                 expect_reject = true;
@@ -575,7 +578,7 @@ TEST_F(DiffEip7594, RandomBlobsAndErasures) {
         std::copy(v.bytes.begin(), v.bytes.end(), tampered.cells[at].bytes.begin() + off);
         EXPECT_FALSE(verify(tampered, t, what + ", cell " + std::to_string(at) + " changed").value_or(true)) << what;
         tampered = batch;
-        tampered.proofs[at] = random_g1(rng());
+        tampered.proofs[at] = as_proof(random_g1(rng()));
         EXPECT_FALSE(verify(tampered, t, what + ", proof " + std::to_string(at) + " random").value_or(true)) << what;
     }
     std::printf("random blobs: %s (%zu recoveries)\n", t.summary().c_str(), recoveries);
@@ -738,7 +741,7 @@ TEST_F(DiffEip7594, RecoverNonCodewords) {
         const std::string what = "round " + std::to_string(i) + " (" + std::to_string(idx.size()) +
                                  (mixed ? " cells of mixed blobs" : " random cells") + (proofs ? ", with proofs)" : ")");
 
-        kzg::CellsAndProofs theirs{std::vector<Cell>(kCells), std::vector<Bytes48>(kCells)};
+        kzg::CellsAndProofs theirs{std::vector<Cell>(kCells), std::vector<KZGProof>(kCells)};
         const C_KZG_RET r = ::recover_cells_and_kzg_proofs(c_out(theirs.cells.data()),
                                                            proofs ? c_out(theirs.proofs.data()) : nullptr, idx.data(),
                                                            c_ptr(cells.data()), idx.size(), &ref());
@@ -767,7 +770,7 @@ TEST_F(DiffEip7594, RecoverNonCodewords) {
         EXPECT_EQ(difference(got, extension), "") << what << ": our recovered cells are not a codeword";
         if (proofs) {
             // ... and they open to c-kzg's proofs under that blob's commitment.
-            Bytes48 commitment;
+            KZGCommitment commitment;
             ASSERT_EQ(::blob_to_kzg_commitment(c_out(&commitment), c_ptr(blob.get()), &ref()), C_KZG_OK) << what;
             CellBatch batch;
             for (int j = 0; j < 8; j++) {

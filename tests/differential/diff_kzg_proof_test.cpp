@@ -71,7 +71,7 @@ TEST_F(DiffKzgProof, RandomBlobsAndPoints) {
         if (!py) continue;  // a mismatch, already reported
         if (zkind == ZKind::kDomain || zkind == ZKind::kOne || zkind == ZKind::kMinusOne) in_domain++;
 
-        std::optional<Bytes48> commitment;
+        std::optional<KZGCommitment> commitment;
         if (poly) {
             oracle_checks++;
             const blst_fr zf = fr_from_bytes(z);

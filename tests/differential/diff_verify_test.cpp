@@ -24,7 +24,7 @@ Bytes32 plus_modulus(const Bytes32& a) {
 // with c-kzg there is the other binaries' business; here both verify it).
 struct RealBlob {
     std::unique_ptr<Blob> blob = std::make_unique<Blob>();
-    Bytes48 commitment;
+    KZGCommitment commitment;
 };
 
 RealBlob real_blob(Rng& rng) {
@@ -68,9 +68,9 @@ TEST_F(DiffVerify, VerifyKzgProof) {
             z = (i % 200 == 50) ? random_fe(rng) : bytes_from_fr(domain_brp()[rng.below(4096)]);
             auto py = ours().compute_kzg_proof(*rb.blob, z);
             ASSERT_TRUE(py.ok()) << py.message();
-            c = rb.commitment;
+            c = Bytes48{rb.commitment.bytes};
             y = py->y;
-            proof = py->proof;
+            proof = Bytes48{py->proof.bytes};
             what += " (full random blob";
         } else {
             const LowDegree p = random_low_degree(rng, 12);
@@ -81,9 +81,9 @@ TEST_F(DiffVerify, VerifyKzgProof) {
                 default: z = random_fe(rng); break;
             }
             const blst_fr zf = fr_from_bytes(z);
-            c = commitment_of(p);
+            c = Bytes48{commitment_of(p).bytes};
             y = bytes_from_fr(eval(p, zf));
-            proof = proof_of(p, zf);
+            proof = Bytes48{proof_of(p, zf).bytes};
             what += " (degree " + std::to_string(p.coeffs.size() - 1) + " polynomial";
         }
         what += ", z " + show(z);
@@ -165,14 +165,14 @@ TEST_F(DiffVerify, VerifyBlobKzgProof) {
             auto p = ours().compute_blob_kzg_proof(*rb.blob, rb.commitment);
             ASSERT_TRUE(p.ok()) << p.message();
             blob = std::move(rb.blob);
-            c = rb.commitment;
-            proof = *p;
+            c = Bytes48{rb.commitment.bytes};
+            proof = Bytes48{p->bytes};
             what += " (full random blob";
         } else {
             auto tr = random_blob_triple(rng);
             blob = std::move(tr.blob);
-            c = tr.commitment;
-            proof = tr.proof;
+            c = Bytes48{tr.commitment.bytes};
+            proof = Bytes48{tr.proof.bytes};
             what += " (degree " + std::to_string(tr.poly.coeffs.size() - 1) + " polynomial";
         }
         const Bytes48 own_c = c, own_proof = proof;
@@ -255,16 +255,16 @@ TEST_F(DiffVerify, VerifyBlobKzgProofBatch) {
     for (std::size_t i = 0; i < 60; i++) {
         auto tr = random_blob_triple(rng);
         pool_blobs.push_back(*tr.blob);
-        pool_c.push_back(tr.commitment);
-        pool_p.push_back(tr.proof);
+        pool_c.push_back(Bytes48{tr.commitment.bytes});
+        pool_p.push_back(Bytes48{tr.proof.bytes});
     }
     for (std::size_t i = 0; i < 4; i++) {
         auto rb = real_blob(rng);
         auto p = ours().compute_blob_kzg_proof(*rb.blob, rb.commitment);
         ASSERT_TRUE(p.ok()) << p.message();
         pool_blobs.push_back(*rb.blob);
-        pool_c.push_back(rb.commitment);
-        pool_p.push_back(*p);
+        pool_c.push_back(Bytes48{rb.commitment.bytes});
+        pool_p.push_back(Bytes48{p->bytes});
     }
 
     std::size_t empty = 0, singles = 0;

@@ -43,10 +43,13 @@ using kzg::Blob;
 using kzg::Bytes32;
 using kzg::Bytes48;
 using kzg::Cell;
+using kzg::KZGCommitment;
+using kzg::KZGProof;
 
 static_assert(sizeof(kzg::Blob) == sizeof(::Blob));
 static_assert(sizeof(kzg::Cell) == sizeof(::Cell));
 static_assert(sizeof(kzg::Bytes48) == sizeof(::Bytes48));
+static_assert(sizeof(kzg::KZGCommitment) == sizeof(::Bytes48) && sizeof(kzg::KZGProof) == sizeof(::Bytes48));
 static_assert(sizeof(kzg::Bytes32) == sizeof(::Bytes32));
 
 // ---- the two implementations --------------------------------------------------
@@ -102,10 +105,12 @@ class DiffTest : public ::testing::Test {
 // Our byte types have the reference's layout (static_asserts above).
 inline const ::Blob* c_ptr(const Blob* b) { return reinterpret_cast<const ::Blob*>(b); }
 inline const ::Cell* c_ptr(const Cell* c) { return reinterpret_cast<const ::Cell*>(c); }
-inline const ::Bytes48* c_ptr(const Bytes48* b) { return reinterpret_cast<const ::Bytes48*>(b); }
+template <class Tag>  // Bytes48, KZGCommitment, KZGProof
+const ::Bytes48* c_ptr(const kzg::ByteArray<48, Tag>* b) { return reinterpret_cast<const ::Bytes48*>(b); }
 inline const ::Bytes32* c_ptr(const Bytes32* b) { return reinterpret_cast<const ::Bytes32*>(b); }
 inline ::Cell* c_out(Cell* c) { return reinterpret_cast<::Cell*>(c); }
-inline ::Bytes48* c_out(Bytes48* b) { return reinterpret_cast<::Bytes48*>(b); }
+template <class Tag>
+::Bytes48* c_out(kzg::ByteArray<48, Tag>* b) { return reinterpret_cast<::Bytes48*>(b); }
 inline ::Bytes32* c_out(Bytes32* b) { return reinterpret_cast<::Bytes32*>(b); }
 
 // ---- iteration count and randomness ---------------------------------------------
@@ -235,6 +240,26 @@ inline const std::vector<blst_fr>& domain_brp() {
 }
 
 // ---- G1 helpers --------------------------------------------------------------------------
+//
+// Points are untyped Bytes48 here (a random or invalid point goes where a
+// commitment or a proof does); as_commitment / as_proof type them for the call.
+
+template <class Tag>
+KZGCommitment as_commitment(const kzg::ByteArray<48, Tag>& b) { return KZGCommitment{b.bytes}; }
+template <class Tag>
+KZGProof as_proof(const kzg::ByteArray<48, Tag>& b) { return KZGProof{b.bytes}; }
+template <class Tag>
+std::vector<KZGCommitment> as_commitments(const std::vector<kzg::ByteArray<48, Tag>>& v) {
+    std::vector<KZGCommitment> out;
+    for (const auto& b : v) out.push_back(as_commitment(b));
+    return out;
+}
+template <class Tag>
+std::vector<KZGProof> as_proofs(const std::vector<kzg::ByteArray<48, Tag>>& v) {
+    std::vector<KZGProof> out;
+    for (const auto& b : v) out.push_back(as_proof(b));
+    return out;
+}
 
 inline Bytes48 g1_bytes(const blst_p1& p) {
     Bytes48 out;
@@ -369,12 +394,12 @@ inline blst_p1 commit_monomial(const std::vector<blst_fr>& coeffs) {
     return acc;
 }
 
-inline Bytes48 commitment_of(const LowDegree& p) { return g1_bytes(commit_monomial(p.coeffs)); }
+inline KZGCommitment commitment_of(const LowDegree& p) { return as_commitment(g1_bytes(commit_monomial(p.coeffs))); }
 
 // The KZG proof of p at z: [q(s)] with q = (p - p(z)) / (x - z).
-inline Bytes48 proof_of(const LowDegree& p, const blst_fr& z) {
+inline KZGProof proof_of(const LowDegree& p, const blst_fr& z) {
     const std::size_t d = p.coeffs.size();
-    if (d <= 1) return g1_infinity();
+    if (d <= 1) return as_proof(g1_infinity());
     std::vector<blst_fr> q(d - 1);
     q[d - 2] = p.coeffs[d - 1];
     for (std::size_t j = d - 2; j-- > 0;) {
@@ -382,11 +407,12 @@ inline Bytes48 proof_of(const LowDegree& p, const blst_fr& z) {
         blst_fr_mul(&t, &q[j + 1], &z);
         blst_fr_add(&q[j], &p.coeffs[j + 1], &t);
     }
-    return g1_bytes(commit_monomial(q));
+    return as_proof(g1_bytes(commit_monomial(q)));
 }
 
 // Spec compute_challenge, written out from the spec.
-inline blst_fr blob_challenge(const Blob& blob, const Bytes48& commitment) {
+template <class Tag>  // any 48 bytes: hashed as they are
+blst_fr blob_challenge(const Blob& blob, const kzg::ByteArray<48, Tag>& commitment) {
     static const char domain[] = "FSBLOBVERIFY_V1_";
     std::vector<std::uint8_t> data(domain, domain + 16);
     for (int i = 0; i < 14; i++) data.push_back(0);
@@ -403,8 +429,8 @@ inline blst_fr blob_challenge(const Blob& blob, const Bytes48& commitment) {
 struct BlobTriple {
     LowDegree poly;
     std::unique_ptr<Blob> blob;
-    Bytes48 commitment;
-    Bytes48 proof;
+    KZGCommitment commitment;
+    KZGProof proof;
 };
 
 inline BlobTriple random_blob_triple(Rng& rng, std::size_t max_degree = 12) {
@@ -502,8 +528,8 @@ inline const char* ret_name(C_KZG_RET r) {
     return "C_KZG_?";
 }
 
-template <std::size_t N>
-std::string show(const kzg::ByteArray<N>& b) {
+template <std::size_t N, class Tag>
+std::string show(const kzg::ByteArray<N, Tag>& b) {
     if (N <= 48) return kzg::hex_encode(b);
     return kzg::hex_encode(std::span<const std::uint8_t>(b.bytes).first(48)) + "...";
 }
@@ -525,7 +551,9 @@ inline std::string difference(const kzg::ProofAndY& a, const kzg::ProofAndY& b) 
     if (a.proof == b.proof && a.y == b.y) return "";
     return "ours " + show(a) + ", c-kzg " + show(b);
 }
-inline std::string difference(const std::vector<Bytes48>& a, const std::vector<Bytes48>& b, const char* what = "proofs") {
+template <class Tag>
+std::string difference(const std::vector<kzg::ByteArray<48, Tag>>& a, const std::vector<kzg::ByteArray<48, Tag>>& b,
+                       const char* what = "proofs") {
     if (a.size() != b.size())
         return std::string(what) + ": " + std::to_string(a.size()) + " vs " + std::to_string(b.size()) + " entries";
     for (std::size_t i = 0; i < a.size(); i++)
@@ -611,8 +639,8 @@ std::optional<T> compare(const kzg::Result<T>& ours_r, C_KZG_RET theirs_ret, con
 
 // ---- one differential call per public function -------------------------------------------
 
-inline std::optional<Bytes48> blob_to_kzg_commitment(const Blob& blob, Tally& t, const std::string& what) {
-    Bytes48 theirs;
+inline std::optional<KZGCommitment> blob_to_kzg_commitment(const Blob& blob, Tally& t, const std::string& what) {
+    KZGCommitment theirs;
     const C_KZG_RET r = ::blob_to_kzg_commitment(c_out(&theirs), c_ptr(&blob), &ref());
     return compare(ours().blob_to_kzg_commitment(blob), r, theirs, t, what);
 }
@@ -624,36 +652,44 @@ inline std::optional<kzg::ProofAndY> compute_kzg_proof(const Blob& blob, const B
     return compare(ours().compute_kzg_proof(blob, z), r, theirs, t, what);
 }
 
-inline std::optional<Bytes48> compute_blob_kzg_proof(const Blob& blob, const Bytes48& commitment, Tally& t,
+// The wrappers below take any 48 bytes (Bytes48, KZGCommitment, KZGProof) where
+// a commitment or a proof goes: the tests feed random and invalid points in
+// every role, and both libraries get the same bytes.
+template <class C>
+std::optional<KZGProof> compute_blob_kzg_proof(const Blob& blob, const C& commitment, Tally& t,
                                                      const std::string& what) {
-    Bytes48 theirs;
+    KZGProof theirs;
     const C_KZG_RET r = ::compute_blob_kzg_proof(c_out(&theirs), c_ptr(&blob), c_ptr(&commitment), &ref());
-    return compare(ours().compute_blob_kzg_proof(blob, commitment), r, theirs, t, what);
+    return compare(ours().compute_blob_kzg_proof(blob, as_commitment(commitment)), r, theirs, t, what);
 }
 
-inline std::optional<bool> verify_kzg_proof(const Bytes48& commitment, const Bytes32& z, const Bytes32& y,
-                                            const Bytes48& proof, Tally& t, const std::string& what) {
+template <class C, class P>
+std::optional<bool> verify_kzg_proof(const C& commitment, const Bytes32& z, const Bytes32& y,
+                                            const P& proof, Tally& t, const std::string& what) {
     bool theirs = false;
     const C_KZG_RET r =
         ::verify_kzg_proof(&theirs, c_ptr(&commitment), c_ptr(&z), c_ptr(&y), c_ptr(&proof), &ref());
-    return compare(ours().verify_kzg_proof(commitment, z, y, proof), r, theirs, t, what);
+    return compare(ours().verify_kzg_proof(as_commitment(commitment), z, y, as_proof(proof)), r, theirs, t, what);
 }
 
-inline std::optional<bool> verify_blob_kzg_proof(const Blob& blob, const Bytes48& commitment, const Bytes48& proof,
+template <class C, class P>
+std::optional<bool> verify_blob_kzg_proof(const Blob& blob, const C& commitment, const P& proof,
                                                  Tally& t, const std::string& what) {
     bool theirs = false;
     const C_KZG_RET r = ::verify_blob_kzg_proof(&theirs, c_ptr(&blob), c_ptr(&commitment), c_ptr(&proof), &ref());
-    return compare(ours().verify_blob_kzg_proof(blob, commitment, proof), r, theirs, t, what);
+    return compare(ours().verify_blob_kzg_proof(blob, as_commitment(commitment), as_proof(proof)), r, theirs, t, what);
 }
 
-inline std::optional<bool> verify_blob_kzg_proof_batch(const std::vector<Blob>& blobs,
-                                                       const std::vector<Bytes48>& commitments,
-                                                       const std::vector<Bytes48>& proofs, Tally& t,
+template <class CTag = kzg::KZGCommitmentTag, class PTag = kzg::KZGProofTag>
+std::optional<bool> verify_blob_kzg_proof_batch(const std::vector<Blob>& blobs,
+                                                       const std::vector<kzg::ByteArray<48, CTag>>& commitments,
+                                                       const std::vector<kzg::ByteArray<48, PTag>>& proofs, Tally& t,
                                                        const std::string& what) {
     bool theirs = false;
     const C_KZG_RET r = ::verify_blob_kzg_proof_batch(&theirs, c_ptr(blobs.data()), c_ptr(commitments.data()),
                                                       c_ptr(proofs.data()), blobs.size(), &ref());
-    return compare(ours().verify_blob_kzg_proof_batch(blobs, commitments, proofs), r, theirs, t, what);
+    return compare(ours().verify_blob_kzg_proof_batch(blobs, as_commitments(commitments), as_proofs(proofs)), r, theirs,
+                   t, what);
 }
 
 }  // namespace diff

@@ -91,8 +91,11 @@ inline blst_p1 g1_mul(const blst_p1& p, const Fr& k) {
     return r;
 }
 inline blst_p1 g1_zero() { blst_p1 z{}; return z; }  // all-zero Jacobian: infinity in blst
-inline Bytes48 g1_compress(const blst_p1& p) { Bytes48 out; blst_p1_compress(out.data(), &p); return out; }
-inline blst_p1 g1_decompress(const Bytes48& b) {
+// T: Bytes48, KZGCommitment or KZGProof (g1_compress<kzg::KZGProof>(p)).
+template <class T = Bytes48>
+T g1_compress(const blst_p1& p) { T out; blst_p1_compress(out.data(), &p); return out; }
+template <class Tag>
+blst_p1 g1_decompress(const kzg::ByteArray<48, Tag>& b) {
     blst_p1_affine a;
     if (blst_p1_uncompress(&a, b.data()) != BLST_SUCCESS) throw std::runtime_error("g1_decompress failed");
     blst_p1 p;

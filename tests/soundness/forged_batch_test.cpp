@@ -81,7 +81,7 @@ BlobBatch make_blob_batch(std::mt19937_64& rng, std::size_t n) {
 // verify_blob_kzg_proof_batch, internal here) on byte claims.
 bool library_verify_kzg_batch(const KzgClaims& c) {
     const DecodedClaims d = decode_claims(c);
-    return kzg::eip4844::verify_kzg_proof_batch(test_context().impl(), d.commitments, d.zs, d.ys, d.proofs);
+    return kzg::eip4844::verify_kzg_proof_batch(kzg::detail::impl_of(test_context()), d.commitments, d.zs, d.ys, d.proofs);
 }
 
 // The proofs-omitted forgery on claims a < b: with
@@ -94,8 +94,8 @@ KzgClaims forge_kzg_proofs(const KzgClaims& honest, std::size_t a, std::size_t b
     const blst_p1 da = g1_mul(g1_sub(s_g1, g1_mul(g1_gen(), fr_from_be(honest.zs[b]))), power(r, b - a));
     const blst_p1 db = g1_neg(g1_sub(s_g1, g1_mul(g1_gen(), fr_from_be(honest.zs[a]))));
     KzgClaims f = honest;
-    f.proofs[a] = g1_compress(g1_add(g1_decompress(honest.proofs[a]), da));
-    f.proofs[b] = g1_compress(g1_add(g1_decompress(honest.proofs[b]), db));
+    f.proofs[a] = g1_compress<KZGProof>(g1_add(g1_decompress(honest.proofs[a]), da));
+    f.proofs[b] = g1_compress<KZGProof>(g1_add(g1_decompress(honest.proofs[b]), db));
     return f;
 }
 
@@ -193,9 +193,9 @@ TEST(ForgedKzgBatchWhiteBox, CommitmentsOmittedFromTranscriptIsRejected) {
     // C_1 += A, C_2 -= A / r keeps sum r^i C_i.
     const blst_p1 a = random_g1(rng);
     KzgClaims f = honest;
-    f.commitments[1] = g1_compress(g1_add(g1_decompress(honest.commitments[1]), a));
+    f.commitments[1] = g1_compress<KZGCommitment>(g1_add(g1_decompress(honest.commitments[1]), a));
     f.commitments[2] =
-        g1_compress(g1_sub(g1_decompress(honest.commitments[2]), g1_mul(a, fr_inv(power(r_bug, 1)))));
+        g1_compress<KZGCommitment>(g1_sub(g1_decompress(honest.commitments[2]), g1_mul(a, fr_inv(power(r_bug, 1)))));
     expect_kzg_forgery(honest, f, TranscriptBug::kNoCommitments, {1, 2});
 }
 
@@ -210,10 +210,10 @@ TEST(ForgedKzgBatchWhiteBox, ProofsOmittedFromTranscriptIsRejected) {
 
 // The public inputs of verify_cell_kzg_proof_batch, one entry per cell.
 struct CellBatch {
-    std::vector<Bytes48> commitments;  // per cell, with repeats
+    std::vector<KZGCommitment> commitments;  // per cell, with repeats
     std::vector<std::uint64_t> cell_indices;
     std::vector<kzg::Cell> cells;
-    std::vector<Bytes48> proofs;
+    std::vector<KZGProof> proofs;
     CellClaims claims() const { return dedup_cell_claims(commitments, cell_indices, cells, proofs); }
 };
 
@@ -223,7 +223,7 @@ const CellBatch& honest_cell_batch() {
         const kzg::Context& ctx = test_context();
         std::mt19937_64 rng(0xce11);
         CellBatch b;
-        std::vector<Bytes48> commitments;
+        std::vector<KZGCommitment> commitments;
         std::vector<kzg::CellsAndProofs> cps;
         for (int i = 0; i < 2; i++) {
             auto blob = random_blob(rng);
@@ -249,7 +249,7 @@ const CellBatch& honest_cell_batch() {
 
 bool library_verify_cells(const CellBatch& b) {
     auto v = test_context().verify_cell_kzg_proof_batch(b.commitments, b.cell_indices, b.cells, b.proofs);
-    if (!v) throw std::runtime_error(v.message());
+    if (!v.ok()) throw std::runtime_error(v.message());
     return v.value();
 }
 
@@ -288,8 +288,8 @@ TEST(ForgedCellBatch, ProofsOmittedFromTranscriptIsRejected) {
         return g1_sub(s64, g1_mul(g1_gen(), fr_pow(d.shift(honest.cell_indices[k]), 64)));
     };
     CellBatch f = honest;
-    f.proofs[a] = g1_compress(g1_add(g1_decompress(honest.proofs[a]), g1_mul(vanishing(b), power(r_bug, b - a))));
-    f.proofs[b] = g1_compress(g1_sub(g1_decompress(honest.proofs[b]), vanishing(a)));
+    f.proofs[a] = g1_compress<KZGProof>(g1_add(g1_decompress(honest.proofs[a]), g1_mul(vanishing(b), power(r_bug, b - a))));
+    f.proofs[b] = g1_compress<KZGProof>(g1_sub(g1_decompress(honest.proofs[b]), vanishing(a)));
     expect_cell_forgery(honest, f, TranscriptBug::kNoProofs, {a, b});
 }
 
@@ -328,8 +328,8 @@ TEST(ForgedCellBatch, CommitmentsOmittedFromTranscriptIsRejected) {
         w[claims.commitment_indices[k]] = fr_add(w[claims.commitment_indices[k]], rk);
     std::mt19937_64 rng(0xce13);
     const blst_p1 delta = random_g1(rng);
-    const Bytes48 x = g1_compress(g1_add(g1_decompress(claims.commitments[0]), delta));
-    const Bytes48 y = g1_compress(g1_sub(g1_decompress(claims.commitments[1]), g1_mul(delta, fr_mul(w[0], fr_inv(w[1])))));
+    const KZGCommitment x = g1_compress<KZGCommitment>(g1_add(g1_decompress(claims.commitments[0]), delta));
+    const KZGCommitment y = g1_compress<KZGCommitment>(g1_sub(g1_decompress(claims.commitments[1]), g1_mul(delta, fr_mul(w[0], fr_inv(w[1])))));
     CellBatch f = honest;
     std::vector<std::size_t> changed;
     for (std::size_t k = 0; k < f.commitments.size(); k++) {

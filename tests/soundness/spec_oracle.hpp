@@ -22,6 +22,8 @@ namespace soundness {
 using Bytes = std::vector<std::uint8_t>;
 using kzg::Bytes32;
 using kzg::Bytes48;
+using kzg::KZGCommitment;
+using kzg::KZGProof;
 
 // BLS_MODULUS (the order r of G1), big-endian.
 inline constexpr std::array<std::uint8_t, 32> kBlsModulus = {
@@ -39,8 +41,8 @@ inline void put_uint_be(Bytes& out, std::uint64_t v, std::size_t width = 8) {
 }
 inline void put(Bytes& out, std::span<const std::uint8_t> bytes) { out.insert(out.end(), bytes.begin(), bytes.end()); }
 inline void put(Bytes& out, std::string_view s) { out.insert(out.end(), s.begin(), s.end()); }
-template <std::size_t N>
-inline void put(Bytes& out, const kzg::ByteArray<N>& b) {
+template <std::size_t N, class Tag>
+inline void put(Bytes& out, const kzg::ByteArray<N, Tag>& b) {
     put(out, std::span<const std::uint8_t>(b.data(), N));
 }
 
@@ -65,7 +67,7 @@ inline Bytes32 hash_to_bls_field(std::span<const std::uint8_t> data) { return re
 // ---- deneb compute_challenge ----------------------------------------------------
 
 // FIAT_SHAMIR_PROTOCOL_DOMAIN || int.to_bytes(FIELD_ELEMENTS_PER_BLOB, 16) || blob || commitment.
-inline Bytes32 compute_challenge(const kzg::Blob& blob, const Bytes48& commitment) {
+inline Bytes32 compute_challenge(const kzg::Blob& blob, const KZGCommitment& commitment) {
     Bytes data;
     put(data, kFiatShamirDomain);
     put_uint_be(data, kzg::FIELD_ELEMENTS_PER_BLOB, 16);
@@ -78,9 +80,9 @@ inline Bytes32 compute_challenge(const kzg::Blob& blob, const Bytes48& commitmen
 
 // The claims C_i(z_i) = y_i with proofs pi_i, all as their spec byte encodings.
 struct KzgClaims {
-    std::vector<Bytes48> commitments;
+    std::vector<KZGCommitment> commitments;
     std::vector<Bytes32> zs, ys;
-    std::vector<Bytes48> proofs;
+    std::vector<KZGProof> proofs;
     std::size_t size() const { return commitments.size(); }
 };
 
@@ -155,17 +157,17 @@ inline Bytes32 kzg_batch_challenge(const KzgClaims& c, TranscriptBug bug = Trans
 // The arguments of spec compute_verify_cell_kzg_proof_batch_challenge: the
 // deduplicated commitments and, per cell, its commitment index.
 struct CellClaims {
-    std::vector<Bytes48> commitments;
+    std::vector<KZGCommitment> commitments;
     std::vector<std::uint64_t> commitment_indices, cell_indices;
     std::vector<kzg::Cell> cells;
-    std::vector<Bytes48> proofs;
+    std::vector<KZGProof> proofs;
 };
 
 // Spec verify_cell_kzg_proof_batch's deduplication: first occurrences in
 // order, commitment_indices = [deduplicated.index(c) for c in commitments_bytes].
-inline CellClaims dedup_cell_claims(std::span<const Bytes48> commitments_bytes,
+inline CellClaims dedup_cell_claims(std::span<const KZGCommitment> commitments_bytes,
                                     std::span<const std::uint64_t> cell_indices, std::span<const kzg::Cell> cells,
-                                    std::span<const Bytes48> proofs) {
+                                    std::span<const KZGProof> proofs) {
     CellClaims c;
     for (const auto& cb : commitments_bytes) {
         auto it = std::find(c.commitments.begin(), c.commitments.end(), cb);

@@ -22,8 +22,9 @@ std::string label(std::string name, std::size_t i) {
     return name;
 }
 
-Bytes48 infinity_g1() {
-    Bytes48 b{};
+template <class T>  // KZGCommitment or KZGProof
+T infinity_g1() {
+    T b{};
     b.bytes[0] = 0xc0;  // compressed, infinity
     return b;
 }
@@ -41,7 +42,7 @@ TEST(TranscriptOracle, BlobChallengeMatchesSpec) {
     const kzg::Context& ctx = test_context();
     std::mt19937_64 rng(0x4844);
     auto blob = random_blob(rng);
-    Bytes48 commitment = g1_compress(random_g1(rng));
+    KZGCommitment commitment = g1_compress<KZGCommitment>(random_g1(rng));
 
     auto check = [&](const std::string& what) {
         const Bytes32 spec = compute_challenge(*blob, commitment);
@@ -61,9 +62,9 @@ TEST(TranscriptOracle, BlobChallengeMatchesSpec) {
         blob->bytes[pos] ^= 1;
     }
     EXPECT_EQ(check("restored"), base);
-    commitment = g1_compress(random_g1(rng));
+    commitment = g1_compress<KZGCommitment>(random_g1(rng));
     EXPECT_NE(check("other commitment"), base);
-    commitment = infinity_g1();
+    commitment = infinity_g1<KZGCommitment>();
     check("infinity commitment");
     blob->bytes.fill(0);
     check("zero blob");
@@ -74,10 +75,10 @@ TEST(TranscriptOracle, BlobChallengeMatchesSpec) {
 KzgClaims random_kzg_claims(std::mt19937_64& rng, std::size_t n) {
     KzgClaims c;
     for (std::size_t i = 0; i < n; i++) {
-        c.commitments.push_back(g1_compress(random_g1(rng)));
+        c.commitments.push_back(g1_compress<KZGCommitment>(random_g1(rng)));
         c.zs.push_back(fr_to_be(random_fr(rng)));
         c.ys.push_back(fr_to_be(random_fr(rng)));
-        c.proofs.push_back(g1_compress(random_g1(rng)));
+        c.proofs.push_back(g1_compress<KZGProof>(random_g1(rng)));
     }
     return c;
 }
@@ -94,8 +95,8 @@ TEST(TranscriptOracle, KzgBatchChallengeMatchesSpec) {
         SCOPED_TRACE("n = " + std::to_string(n));
         KzgClaims claims = random_kzg_claims(rng, n);
         if (n == 3) {  // encodings at the edges: infinity points, r - 1, zero
-            claims.commitments[1] = infinity_g1();
-            claims.proofs[2] = infinity_g1();
+            claims.commitments[1] = infinity_g1<KZGCommitment>();
+            claims.proofs[2] = infinity_g1<KZGProof>();
             claims.zs[0] = modulus_minus_one();
             claims.ys[1] = Bytes32{};
         }
@@ -110,7 +111,7 @@ TEST(TranscriptOracle, KzgBatchChallengeMatchesSpec) {
         };
         for (std::size_t i = 0; i < n; i++) {
             KzgClaims c = claims;
-            c.commitments[i] = g1_compress(random_g1(rng));
+            c.commitments[i] = g1_compress<KZGCommitment>(random_g1(rng));
             expect_follows(c, label("commitment", i));
             c = claims;
             c.zs[i] = fr_to_be(random_fr(rng));
@@ -119,7 +120,7 @@ TEST(TranscriptOracle, KzgBatchChallengeMatchesSpec) {
             c.ys[i] = fr_to_be(random_fr(rng));
             expect_follows(c, label("y", i));
             c = claims;
-            c.proofs[i] = g1_compress(random_g1(rng));
+            c.proofs[i] = g1_compress<KZGProof>(random_g1(rng));
             expect_follows(c, label("proof", i));
         }
         if (n >= 2) {
@@ -159,12 +160,12 @@ TEST(TranscriptOracle, KzgBatchChallengeMatchesSpec) {
 
 CellClaims random_cell_claims(std::mt19937_64& rng, std::size_t num_commitments, std::size_t num_cells) {
     CellClaims c;
-    for (std::size_t i = 0; i < num_commitments; i++) c.commitments.push_back(g1_compress(random_g1(rng)));
+    for (std::size_t i = 0; i < num_commitments; i++) c.commitments.push_back(g1_compress<KZGCommitment>(random_g1(rng)));
     for (std::size_t k = 0; k < num_cells; k++) {
         c.commitment_indices.push_back(rng() % num_commitments);
         c.cell_indices.push_back(rng() % kzg::CELLS_PER_EXT_BLOB);
         c.cells.push_back(random_cell(rng));
-        c.proofs.push_back(g1_compress(random_g1(rng)));
+        c.proofs.push_back(g1_compress<KZGProof>(random_g1(rng)));
     }
     return c;
 }
@@ -183,8 +184,8 @@ TEST(TranscriptOracle, CellBatchChallengeMatchesSpec) {
         SCOPED_TRACE(std::to_string(m) + " commitments, " + std::to_string(n) + " cells");
         CellClaims claims = random_cell_claims(rng, m, n);
         if (n == 6) {  // encodings at the edges
-            claims.commitments[0] = infinity_g1();
-            claims.proofs[1] = infinity_g1();
+            claims.commitments[0] = infinity_g1<KZGCommitment>();
+            claims.proofs[1] = infinity_g1<KZGProof>();
             claims.cell_indices[2] = kzg::CELLS_PER_EXT_BLOB - 1;
             claims.cell_indices[3] = 0;
             const Bytes32 top = modulus_minus_one();
@@ -200,7 +201,7 @@ TEST(TranscriptOracle, CellBatchChallengeMatchesSpec) {
         };
         for (std::size_t i = 0; i < m; i++) {
             CellClaims c = claims;
-            c.commitments[i] = g1_compress(random_g1(rng));
+            c.commitments[i] = g1_compress<KZGCommitment>(random_g1(rng));
             expect_follows(c, label("commitment", i));
         }
         for (std::size_t k = 0; k < n; k++) {
@@ -217,11 +218,11 @@ TEST(TranscriptOracle, CellBatchChallengeMatchesSpec) {
             std::copy(e.bytes.begin(), e.bytes.end(), c.cells[k].bytes.begin() + 32 * (rng() % 64));
             expect_follows(c, label("cell", k));
             c = claims;
-            c.proofs[k] = g1_compress(random_g1(rng));
+            c.proofs[k] = g1_compress<KZGProof>(random_g1(rng));
             expect_follows(c, label("proof", k));
         }
         CellClaims c = claims;  // one commitment more, unused
-        c.commitments.push_back(g1_compress(random_g1(rng)));
+        c.commitments.push_back(g1_compress<KZGCommitment>(random_g1(rng)));
         expect_follows(c, "one commitment more");
         c = claims;  // one cell more
         const CellClaims extra = random_cell_claims(rng, m, 1);

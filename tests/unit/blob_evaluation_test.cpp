@@ -36,7 +36,7 @@ void set_modulus_plus(kzg::Blob& blob, std::size_t i, std::uint8_t delta) {
 }
 
 void expect_same_evaluation(const kzg::Blob& blob, const Fr& z, const char* what) {
-    const auto& impl = mainnet()->impl();
+    const auto& impl = kzg::detail::impl_of(*mainnet());
     std::vector<Fr> poly(kzg::FIELD_ELEMENTS_PER_BLOB);
     ASSERT_FALSE(kzg::detail::blob_to_polynomial(poly, blob, "blob")) << what;
     const Fr want = kzg::eip4844::evaluate_polynomial_in_evaluation_form(impl, poly, z);
@@ -59,7 +59,7 @@ TEST(BlobEvaluation, MatchesSpecFormOffAndOnTheDomain) {
         expect_same_evaluation(*blob, z, "random z");
     }
     // z on the domain: the evaluation is the element itself.
-    const auto& roots = mainnet()->impl().roots_brp;
+    const auto& roots = kzg::detail::impl_of(*mainnet()).roots_brp;
     for (std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{4095}})
         expect_same_evaluation(*blob, roots[i], "z in the domain");
     // ... also where that element is not zero: element 0 above is zero, so an
@@ -83,7 +83,7 @@ TEST(BlobEvaluation, MatchesSpecFormOffAndOnTheDomain) {
 
 TEST(BlobEvaluation, NamesTheFirstNonCanonicalElement) {
     ASSERT_NE(mainnet(), nullptr);
-    const auto& impl = mainnet()->impl();
+    const auto& impl = kzg::detail::impl_of(*mainnet());
     unit::Rng rng(0xbad5u);
     const Fr z = kzg::core::fr_from_u64(12345);
     for (std::size_t i : {std::size_t{0}, std::size_t{17}, std::size_t{4095}}) {
@@ -107,7 +107,8 @@ TEST(BlobEvaluation, NamesTheFirstNonCanonicalElement) {
     ASSERT_TRUE(c.ok());
     auto p = mainnet()->compute_blob_kzg_proof(*good, c.value());
     ASSERT_TRUE(p.ok());
-    std::vector<kzg::Bytes48> cs(2, c.value()), ps(2, p.value());
+    std::vector<kzg::KZGCommitment> cs(2, c.value());
+    std::vector<kzg::KZGProof> ps(2, p.value());
     auto v = mainnet()->verify_blob_kzg_proof_batch(blobs, cs, ps);
     ASSERT_FALSE(v.ok());
     EXPECT_EQ(v.code(), kzg::ErrorCode::kInvalidInput);

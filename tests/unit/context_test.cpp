@@ -4,6 +4,7 @@
 
 #include <latch>
 #include <thread>
+#include <type_traits>
 
 #include "soundness/sha256_oracle.hpp"
 #include "unit/unit_helpers.hpp"
@@ -12,6 +13,92 @@ namespace {
 
 using kzg::ErrorCode;
 using unit::contains_all;
+
+// ---- Misuse that must not compile (issue #14) ----------------------------------
+
+// `if (result)` on a verify result would read "verified" but mean "no error":
+// Result<bool> has no conversion to bool; every other Result keeps it.
+template <class R>
+concept TestableAsBool = requires(const R& r) {
+    static_cast<bool>(r);
+    !r;
+    r ? 1 : 0;
+};
+static_assert(!TestableAsBool<kzg::Result<bool>>);
+static_assert(!std::is_constructible_v<bool, const kzg::Result<bool>&>);
+static_assert(!std::is_constructible_v<bool, kzg::Result<bool>>);
+static_assert(TestableAsBool<kzg::Result<kzg::KZGCommitment>>);
+static_assert(TestableAsBool<kzg::Result<kzg::Bytes32>>);
+static_assert(std::is_constructible_v<bool, const kzg::Result<int>&>);
+static_assert(!std::is_convertible_v<kzg::Result<int>, bool>);  // explicit only
+
+// A commitment is not a proof, and neither is a plain Bytes48.
+static_assert(!std::is_convertible_v<kzg::KZGProof, kzg::KZGCommitment>);
+static_assert(!std::is_convertible_v<kzg::KZGCommitment, kzg::KZGProof>);
+static_assert(!std::is_convertible_v<kzg::Bytes48, kzg::KZGCommitment>);
+static_assert(!std::is_convertible_v<kzg::Bytes48, kzg::KZGProof>);
+static_assert(!std::is_constructible_v<kzg::KZGCommitment, kzg::KZGProof>);
+static_assert(!std::is_constructible_v<kzg::KZGProof, const kzg::KZGCommitment&>);
+static_assert(!std::is_convertible_v<std::span<const kzg::KZGProof>, std::span<const kzg::KZGCommitment>>);
+static_assert(!std::is_convertible_v<std::vector<kzg::KZGCommitment>, std::span<const kzg::KZGProof>>);
+static_assert(sizeof(kzg::KZGCommitment) == 48 && sizeof(kzg::KZGProof) == 48);
+static_assert(kzg::KZGCommitment::size() == kzg::BYTES_PER_COMMITMENT && kzg::KZGProof::size() == kzg::BYTES_PER_PROOF);
+
+// Deliberate conversion still works, by value (aggregate initialization).
+static_assert(requires(const kzg::Bytes48& raw) { kzg::KZGProof{raw.bytes}; });
+static_assert(kzg::KZGProof{kzg::KZGCommitment{}.bytes}.bytes == kzg::KZGProof{}.bytes);
+
+// Each call takes its commitments and proofs in the right places only.
+using kzg::Blob;
+using kzg::Bytes32;
+using kzg::Cell;
+using kzg::Context;
+using kzg::KZGCommitment;
+using kzg::KZGProof;
+using Cs = std::span<const KZGCommitment>;
+using Ps = std::span<const KZGProof>;
+using Idx = std::span<const std::uint64_t>;
+using Cells = std::span<const Cell>;
+using Blobs = std::span<const Blob>;
+
+static_assert(std::is_invocable_v<decltype(&Context::verify_kzg_proof), const Context&, const KZGCommitment&,
+                                  const Bytes32&, const Bytes32&, const KZGProof&>);
+static_assert(!std::is_invocable_v<decltype(&Context::verify_kzg_proof), const Context&, const KZGProof&,
+                                   const Bytes32&, const Bytes32&, const KZGCommitment&>);
+static_assert(!std::is_invocable_v<decltype(&Context::verify_kzg_proof), const Context&, const kzg::Bytes48&,
+                                   const Bytes32&, const Bytes32&, const kzg::Bytes48&>);
+static_assert(std::is_invocable_v<decltype(&Context::verify_blob_kzg_proof), const Context&, const Blob&,
+                                  const KZGCommitment&, const KZGProof&>);
+static_assert(!std::is_invocable_v<decltype(&Context::verify_blob_kzg_proof), const Context&, const Blob&,
+                                   const KZGProof&, const KZGCommitment&>);
+static_assert(std::is_invocable_v<decltype(&Context::verify_blob_kzg_proof_batch), const Context&, Blobs, Cs, Ps>);
+static_assert(!std::is_invocable_v<decltype(&Context::verify_blob_kzg_proof_batch), const Context&, Blobs, Ps, Cs>);
+static_assert(std::is_invocable_v<decltype(&Context::compute_blob_kzg_proof), const Context&, const Blob&,
+                                  const KZGCommitment&>);
+static_assert(!std::is_invocable_v<decltype(&Context::compute_blob_kzg_proof), const Context&, const Blob&,
+                                   const KZGProof&>);
+static_assert(!std::is_invocable_v<decltype(&Context::compute_challenge), const Context&, const Blob&,
+                                   const KZGProof&>);
+static_assert(std::is_invocable_v<decltype(&Context::verify_cell_kzg_proof_batch), const Context&, Cs, Idx, Cells,
+                                  Ps>);
+static_assert(!std::is_invocable_v<decltype(&Context::verify_cell_kzg_proof_batch), const Context&, Ps, Idx, Cells,
+                                   Cs>);
+static_assert(std::is_invocable_v<decltype(&Context::compute_verify_cell_kzg_proof_batch_challenge),
+                                  const Context&, Cs, Idx, Idx, Cells, Ps>);
+static_assert(!std::is_invocable_v<decltype(&Context::compute_verify_cell_kzg_proof_batch_challenge),
+                                   const Context&, Ps, Idx, Idx, Cells, Cs>);
+static_assert(std::is_same_v<decltype(std::declval<const Context&>().blob_to_kzg_commitment(std::declval<const Blob&>())),
+                             kzg::Result<KZGCommitment>>);
+static_assert(std::is_same_v<decltype(kzg::ProofAndY::proof), KZGProof>);
+static_assert(std::is_same_v<decltype(kzg::CellsAndProofs::proofs), std::vector<KZGProof>>);
+static_assert(std::is_invocable_v<decltype(&kzg::kzg_commitment_to_versioned_hash), const KZGCommitment&>);
+static_assert(!std::is_invocable_v<decltype(&kzg::kzg_commitment_to_versioned_hash), const KZGProof&>);
+
+// Context's internals are not public: impl() is reachable only through
+// detail::ContextAccess (src/context/context_impl.hpp).
+template <class C>
+concept HasPublicImpl = requires(const C& c) { c.impl(); };
+static_assert(!HasPublicImpl<Context>);
 
 std::shared_ptr<const kzg::Context> fresh_mainnet() {
     auto r = kzg::Context::mainnet();
@@ -250,36 +337,41 @@ TEST(Context, ErrorMessagesNameTheInput) {
     kzg::Bytes48 off_b, nsub_b;
     std::copy(off.begin(), off.end(), off_b.bytes.begin());
     std::copy(nsub.begin(), nsub.end(), nsub_b.bytes.begin());
+    // Bad points as the argument each call takes; the good commitment's point
+    // also stands in for a (well-formed) proof.
+    const kzg::KZGCommitment off_c{off_b.bytes}, nsub_c{nsub_b.bytes};
+    const kzg::KZGProof nsub_p{nsub_b.bytes}, gp{gc->bytes};
 
-    auto v = ctx->verify_kzg_proof(off_b, zero, zero, *gc);
+    auto v = ctx->verify_kzg_proof(off_c, zero, zero, gp);
     ASSERT_FALSE(v.ok());
     EXPECT_TRUE(contains_all(v.message(), {"commitment"}));
-    v = ctx->verify_kzg_proof(*gc, zero, bad_fe, *gc);
+    v = ctx->verify_kzg_proof(*gc, zero, bad_fe, gp);
     ASSERT_FALSE(v.ok());
     EXPECT_TRUE(contains_all(v.message(), {"y"}));
-    v = ctx->verify_kzg_proof(*gc, zero, zero, nsub_b);
+    v = ctx->verify_kzg_proof(*gc, zero, zero, nsub_p);
     ASSERT_FALSE(v.ok());
     EXPECT_TRUE(contains_all(v.message(), {"proof", "subgroup"}));
-    auto bp = ctx->compute_blob_kzg_proof(*good, nsub_b);
+    auto bp = ctx->compute_blob_kzg_proof(*good, nsub_c);
     ASSERT_FALSE(bp.ok());
     EXPECT_TRUE(contains_all(bp.message(), {"commitment", "subgroup"}));
 
     std::vector<kzg::Blob> blobs{*good, *good, *blob};
-    std::vector<kzg::Bytes48> cs{*gc, *gc, *gc}, ps{*gc, *gc, *gc};
+    std::vector<kzg::KZGCommitment> cs{*gc, *gc, *gc};
+    std::vector<kzg::KZGProof> ps{gp, gp, gp};
     v = ctx->verify_blob_kzg_proof_batch(blobs, cs, ps);
     ASSERT_FALSE(v.ok());
     EXPECT_TRUE(contains_all(v.message(), {"blobs[2]", "element 17"}));
     blobs[2] = *good;
-    cs[1] = off_b;
+    cs[1] = off_c;
     v = ctx->verify_blob_kzg_proof_batch(blobs, cs, ps);
     ASSERT_FALSE(v.ok());
     EXPECT_TRUE(contains_all(v.message(), {"commitments[1]"}));
     cs[1] = *gc;
-    ps[0] = nsub_b;
+    ps[0] = nsub_p;
     v = ctx->verify_blob_kzg_proof_batch(blobs, cs, ps);
     ASSERT_FALSE(v.ok());
     EXPECT_TRUE(contains_all(v.message(), {"proofs[0]"}));
-    v = ctx->verify_blob_kzg_proof_batch(blobs, std::span<const kzg::Bytes48>(cs).first(2), ps);
+    v = ctx->verify_blob_kzg_proof_batch(blobs, std::span<const kzg::KZGCommitment>(cs).first(2), ps);
     ASSERT_FALSE(v.ok());
     EXPECT_EQ(v.code(), ErrorCode::kInvalidInput);
     EXPECT_TRUE(contains_all(v.message(), {"3 blobs", "2 commitments", "3 proofs"}));
@@ -300,8 +392,9 @@ TEST(Context, ErrorsCarryArgumentAndIndex) {
     auto gc = ctx->blob_to_kzg_commitment(*good);
     ASSERT_TRUE(gc.ok());
     const auto nsub = unit::g1_not_in_subgroup();
-    kzg::Bytes48 nsub_b;
+    kzg::KZGProof nsub_b;
     std::copy(nsub.begin(), nsub.end(), nsub_b.bytes.begin());
+    const kzg::KZGProof gp{gc->bytes};  // a well-formed point where a proof goes
     auto expect = [](const kzg::Error& e, std::string_view argument, std::optional<std::size_t> index,
                      std::string_view prefix) {
         EXPECT_EQ(e.code, ErrorCode::kInvalidInput) << e.message;
@@ -313,20 +406,21 @@ TEST(Context, ErrorsCarryArgumentAndIndex) {
     expect(ctx->blob_to_kzg_commitment(*bad).error(), "blob", std::nullopt, "blob: field element 5");
     expect(ctx->verify_kzg_proof(*gc, {}, {}, nsub_b).error(), "proof", std::nullopt, "proof: ");
     std::vector<kzg::Blob> blobs{*good, *good, *bad};
-    std::vector<kzg::Bytes48> cs{*gc, *gc, *gc}, ps{*gc, *gc, *gc};
+    std::vector<kzg::KZGCommitment> cs{*gc, *gc, *gc};
+    std::vector<kzg::KZGProof> ps{gp, gp, gp};
     expect(ctx->verify_blob_kzg_proof_batch(blobs, cs, ps).error(), "blobs", 2, "blobs[2]: field element 5");
     blobs[2] = *good;
     ps[1] = nsub_b;
     expect(ctx->verify_blob_kzg_proof_batch(blobs, cs, ps).error(), "proofs", 1, "proofs[1]: ");
-    const auto lengths = ctx->verify_blob_kzg_proof_batch(blobs, std::span<const kzg::Bytes48>(cs).first(2), ps);
+    const auto lengths = ctx->verify_blob_kzg_proof_batch(blobs, std::span<const kzg::KZGCommitment>(cs).first(2), ps);
     expect(lengths.error(), "", std::nullopt, "lists differ in length");
 
     auto cells = ctx->compute_cells_and_kzg_proofs(*good);
     ASSERT_TRUE(cells.ok());
-    std::vector<kzg::Bytes48> commitments(3, *gc);
+    std::vector<kzg::KZGCommitment> commitments(3, *gc);
     std::vector<std::uint64_t> indices{0, 1, 200};
     std::vector<kzg::Cell> cs3(cells->cells.begin(), cells->cells.begin() + 3);
-    std::vector<kzg::Bytes48> proofs(cells->proofs.begin(), cells->proofs.begin() + 3);
+    std::vector<kzg::KZGProof> proofs(cells->proofs.begin(), cells->proofs.begin() + 3);
     expect(ctx->verify_cell_kzg_proof_batch(commitments, indices, cs3, proofs).error(), "cell_indices", 2,
            "cell_indices[2]: 200 is not below 128");
     indices[2] = 2;

@@ -29,7 +29,7 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->callback([&env, blob, z] {
             env.action = [&env, blob, z] {
                 auto b = read_blob_arg(*blob);
-                auto r = env.engine().compute_kzg_proof(*b, read_fixed_arg<32>(*z, "z"));
+                auto r = env.engine().compute_kzg_proof(*b, read_fixed_arg<kzg::Bytes32>(*z, "z"));
                 if (!r) return print_error(r.error());
                 std::cout << kzg::hex_encode(r->proof) << "\n" << kzg::hex_encode(r->y) << "\n";
                 return kExitOk;
@@ -44,13 +44,13 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->callback([&env, blob, commitment] {
             env.action = [&env, blob, commitment] {
                 auto b = read_blob_arg(*blob);
-                kzg::Bytes48 cm;
+                kzg::KZGCommitment cm;
                 if (commitment->empty()) {
                     auto rc = env.engine().blob_to_kzg_commitment(*b);
                     if (!rc) return print_error(rc.error());
                     cm = *rc;
                 } else {
-                    cm = read_fixed_arg<48>(*commitment, "commitment");
+                    cm = read_fixed_arg<kzg::KZGCommitment>(*commitment, "commitment");
                 }
                 auto r = env.engine().compute_blob_kzg_proof(*b, cm);
                 if (!r) return print_error(r.error());
@@ -69,8 +69,8 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->callback([&env, args] {
             env.action = [&env, args] {
                 return print_verdict(env.engine().verify_kzg_proof(
-                    read_fixed_arg<48>((*args)[0], "commitment"), read_fixed_arg<32>((*args)[1], "z"),
-                    read_fixed_arg<32>((*args)[2], "y"), read_fixed_arg<48>((*args)[3], "proof")));
+                    read_fixed_arg<kzg::KZGCommitment>((*args)[0], "commitment"), read_fixed_arg<kzg::Bytes32>((*args)[1], "z"),
+                    read_fixed_arg<kzg::Bytes32>((*args)[2], "y"), read_fixed_arg<kzg::KZGProof>((*args)[3], "proof")));
             };
         });
     }
@@ -84,7 +84,7 @@ void register_eip4844(CLI::App& app, Env& env) {
             env.action = [&env, args] {
                 auto b = read_blob_arg((*args)[0]);
                 return print_verdict(env.engine().verify_blob_kzg_proof(
-                    *b, read_fixed_arg<48>((*args)[1], "commitment"), read_fixed_arg<48>((*args)[2], "proof")));
+                    *b, read_fixed_arg<kzg::KZGCommitment>((*args)[1], "commitment"), read_fixed_arg<kzg::KZGProof>((*args)[2], "proof")));
             };
         });
     }
@@ -97,9 +97,9 @@ void register_eip4844(CLI::App& app, Env& env) {
         c->callback([&env, input] {
             env.action = [&env, input] {
                 const auto doc = read_json_arg(*input);
-                const auto blobs = json_hex_list<kzg::BYTES_PER_BLOB>(doc, "blobs");
+                const auto blobs = json_hex_list<kzg::Blob>(doc, "blobs");
                 return print_verdict(env.engine().verify_blob_kzg_proof_batch(
-                    blobs, json_hex_list<48>(doc, "commitments"), json_hex_list<48>(doc, "proofs")));
+                    blobs, json_hex_list<kzg::KZGCommitment>(doc, "commitments"), json_hex_list<kzg::KZGProof>(doc, "proofs")));
             };
         });
     }

@@ -67,7 +67,7 @@ void register_eip7594(CLI::App& app, Env& env) {
             env.action = [&env, input, cells_only] {
                 const auto doc = read_json_arg(*input);
                 const auto idx = json_index_list(doc, "cell_indices");
-                const auto cells = json_hex_list<kzg::BYTES_PER_CELL>(doc, "cells");
+                const auto cells = json_hex_list<kzg::Cell>(doc, "cells");
                 if (*cells_only) {
                     auto r = env.engine().recover_cells(idx, cells);
                     if (!r) return print_error(r.error());
@@ -89,11 +89,11 @@ void register_eip7594(CLI::App& app, Env& env) {
         c->callback([&env, input] {
             env.action = [&env, input] {
                 const auto doc = read_json_arg(*input);
-                const auto commitments = json_hex_list<48>(doc, "commitments");
+                const auto commitments = json_hex_list<kzg::KZGCommitment>(doc, "commitments");
                 const auto idx = json_index_list(doc, "cell_indices");
-                const auto cells = json_hex_list<kzg::BYTES_PER_CELL>(doc, "cells");
+                const auto cells = json_hex_list<kzg::Cell>(doc, "cells");
                 return print_verdict(
-                    env.engine().verify_cell_kzg_proof_batch(commitments, idx, cells, json_hex_list<48>(doc, "proofs")));
+                    env.engine().verify_cell_kzg_proof_batch(commitments, idx, cells, json_hex_list<kzg::KZGProof>(doc, "proofs")));
             };
         });
     }

@@ -23,20 +23,20 @@ class LocalEngine final : public Engine {
         return env_.ctx().compute_kzg_proof(blob, z);
     }
     kzg::Result<kzg::KZGProof> compute_blob_kzg_proof(const kzg::Blob& blob,
-                                                      const kzg::Bytes48& commitment) const override {
+                                                      const kzg::KZGCommitment& commitment) const override {
         return env_.ctx().compute_blob_kzg_proof(blob, commitment);
     }
-    kzg::Result<bool> verify_kzg_proof(const kzg::Bytes48& commitment, const kzg::Bytes32& z, const kzg::Bytes32& y,
-                                       const kzg::Bytes48& proof) const override {
+    kzg::Result<bool> verify_kzg_proof(const kzg::KZGCommitment& commitment, const kzg::Bytes32& z, const kzg::Bytes32& y,
+                                       const kzg::KZGProof& proof) const override {
         return env_.ctx().verify_kzg_proof(commitment, z, y, proof);
     }
-    kzg::Result<bool> verify_blob_kzg_proof(const kzg::Blob& blob, const kzg::Bytes48& commitment,
-                                            const kzg::Bytes48& proof) const override {
+    kzg::Result<bool> verify_blob_kzg_proof(const kzg::Blob& blob, const kzg::KZGCommitment& commitment,
+                                            const kzg::KZGProof& proof) const override {
         return env_.ctx().verify_blob_kzg_proof(blob, commitment, proof);
     }
     kzg::Result<bool> verify_blob_kzg_proof_batch(std::span<const kzg::Blob> blobs,
-                                                  std::span<const kzg::Bytes48> commitments,
-                                                  std::span<const kzg::Bytes48> proofs) const override {
+                                                  std::span<const kzg::KZGCommitment> commitments,
+                                                  std::span<const kzg::KZGProof> proofs) const override {
         return env_.ctx().verify_blob_kzg_proof_batch(blobs, commitments, proofs);
     }
     kzg::Result<std::vector<kzg::Cell>> compute_cells(const kzg::Blob& blob) const override {
@@ -53,10 +53,10 @@ class LocalEngine final : public Engine {
                                                       std::span<const kzg::Cell> cells) const override {
         return env_.ctx().recover_cells(cell_indices, cells);
     }
-    kzg::Result<bool> verify_cell_kzg_proof_batch(std::span<const kzg::Bytes48> commitments,
+    kzg::Result<bool> verify_cell_kzg_proof_batch(std::span<const kzg::KZGCommitment> commitments,
                                                   std::span<const std::uint64_t> cell_indices,
                                                   std::span<const kzg::Cell> cells,
-                                                  std::span<const kzg::Bytes48> proofs) const override {
+                                                  std::span<const kzg::KZGProof> proofs) const override {
         return env_.ctx().verify_cell_kzg_proof_batch(commitments, cell_indices, cells, proofs);
     }
 
@@ -80,24 +80,24 @@ class RemoteEngine final : public Engine {
 
     kzg::Result<kzg::KZGCommitment> blob_to_kzg_commitment(const kzg::Blob& blob) const override {
         Call c(*this, "blob_to_kzg_commitment", {{"blob", kzg::hex_encode(blob)}});
-        return c.fixed<48>("commitment");
+        return c.fixed<kzg::KZGCommitment>("commitment");
     }
     kzg::Result<kzg::ProofAndY> compute_kzg_proof(const kzg::Blob& blob, const kzg::Bytes32& z) const override {
         Call c(*this, "compute_kzg_proof", {{"blob", kzg::hex_encode(blob)}, {"z", kzg::hex_encode(z)}});
-        auto proof = c.fixed<48>("proof");
+        auto proof = c.fixed<kzg::KZGProof>("proof");
         if (!proof) return proof.error();
-        auto y = c.fixed<32>("y");
+        auto y = c.fixed<kzg::Bytes32>("y");
         if (!y) return y.error();
         return kzg::ProofAndY{*proof, *y};
     }
     kzg::Result<kzg::KZGProof> compute_blob_kzg_proof(const kzg::Blob& blob,
-                                                      const kzg::Bytes48& commitment) const override {
+                                                      const kzg::KZGCommitment& commitment) const override {
         Call c(*this, "compute_blob_kzg_proof",
                {{"blob", kzg::hex_encode(blob)}, {"commitment", kzg::hex_encode(commitment)}});
-        return c.fixed<48>("proof");
+        return c.fixed<kzg::KZGProof>("proof");
     }
-    kzg::Result<bool> verify_kzg_proof(const kzg::Bytes48& commitment, const kzg::Bytes32& z, const kzg::Bytes32& y,
-                                       const kzg::Bytes48& proof) const override {
+    kzg::Result<bool> verify_kzg_proof(const kzg::KZGCommitment& commitment, const kzg::Bytes32& z, const kzg::Bytes32& y,
+                                       const kzg::KZGProof& proof) const override {
         return Call(*this, "verify_kzg_proof",
                     {{"commitment", kzg::hex_encode(commitment)},
                      {"z", kzg::hex_encode(z)},
@@ -105,8 +105,8 @@ class RemoteEngine final : public Engine {
                      {"proof", kzg::hex_encode(proof)}})
             .valid();
     }
-    kzg::Result<bool> verify_blob_kzg_proof(const kzg::Blob& blob, const kzg::Bytes48& commitment,
-                                            const kzg::Bytes48& proof) const override {
+    kzg::Result<bool> verify_blob_kzg_proof(const kzg::Blob& blob, const kzg::KZGCommitment& commitment,
+                                            const kzg::KZGProof& proof) const override {
         return Call(*this, "verify_blob_kzg_proof",
                     {{"blob", kzg::hex_encode(blob)},
                      {"commitment", kzg::hex_encode(commitment)},
@@ -114,15 +114,15 @@ class RemoteEngine final : public Engine {
             .valid();
     }
     kzg::Result<bool> verify_blob_kzg_proof_batch(std::span<const kzg::Blob> blobs,
-                                                  std::span<const kzg::Bytes48> commitments,
-                                                  std::span<const kzg::Bytes48> proofs) const override {
+                                                  std::span<const kzg::KZGCommitment> commitments,
+                                                  std::span<const kzg::KZGProof> proofs) const override {
         return Call(*this, "verify_blob_kzg_proof_batch",
                     {{"blobs", hex_list(blobs)}, {"commitments", hex_list(commitments)}, {"proofs", hex_list(proofs)}})
             .valid();
     }
     kzg::Result<std::vector<kzg::Cell>> compute_cells(const kzg::Blob& blob) const override {
         Call c(*this, "compute_cells", {{"blob", kzg::hex_encode(blob)}});
-        return c.list<kzg::BYTES_PER_CELL>("cells");
+        return c.list<kzg::Cell>("cells");
     }
     kzg::Result<kzg::CellsAndProofs> compute_cells_and_kzg_proofs(const kzg::Blob& blob) const override {
         return Call(*this, "compute_cells_and_kzg_proofs", {{"blob", kzg::hex_encode(blob)}}).cells_and_proofs();
@@ -135,12 +135,12 @@ class RemoteEngine final : public Engine {
     kzg::Result<std::vector<kzg::Cell>> recover_cells(std::span<const std::uint64_t> cell_indices,
                                                       std::span<const kzg::Cell> cells) const override {
         Call c(*this, "recover_cells_and_kzg_proofs", recover_request(cell_indices, cells));
-        return c.list<kzg::BYTES_PER_CELL>("cells");
+        return c.list<kzg::Cell>("cells");
     }
-    kzg::Result<bool> verify_cell_kzg_proof_batch(std::span<const kzg::Bytes48> commitments,
+    kzg::Result<bool> verify_cell_kzg_proof_batch(std::span<const kzg::KZGCommitment> commitments,
                                                   std::span<const std::uint64_t> cell_indices,
                                                   std::span<const kzg::Cell> cells,
-                                                  std::span<const kzg::Bytes48> proofs) const override {
+                                                  std::span<const kzg::KZGProof> proofs) const override {
         return Call(*this, "verify_cell_kzg_proof_batch",
                     {{"commitments", hex_list(commitments)},
                      {"cell_indices", json(std::vector<std::uint64_t>(cell_indices.begin(), cell_indices.end()))},
@@ -189,27 +189,27 @@ class RemoteEngine final : public Engine {
                                 where_ + ": HTTP " + std::to_string(r->status) + (message.empty() ? "" : ": " + message)};
         }
 
-        template <std::size_t N>
-        kzg::Result<kzg::ByteArray<N>> fixed(const char* field) const {
+        template <class T>
+        kzg::Result<T> fixed(const char* field) const {
             if (!doc_) return error_;
             auto it = doc_->find(field);
             if (it == doc_->end() || !it->is_string()) return bad(std::string("no string \"") + field + "\"");
-            auto r = kzg::hex_to_fixed<N>(it->get<std::string>(), field);
+            auto r = kzg::hex_to_fixed<T>(it->get<std::string>(), field);
             if (!r) return bad(r.message());
             return *r;
         }
 
-        template <std::size_t N>
-        kzg::Result<std::vector<kzg::ByteArray<N>>> list(const char* field) const {
+        template <class T>
+        kzg::Result<std::vector<T>> list(const char* field) const {
             if (!doc_) return error_;
             auto it = doc_->find(field);
             if (it == doc_->end() || !it->is_array()) return bad(std::string("no list \"") + field + "\"");
-            std::vector<kzg::ByteArray<N>> out;
+            std::vector<T> out;
             out.reserve(it->size());
             for (std::size_t i = 0; i < it->size(); i++) {
                 const std::string what = std::string(field) + "[" + std::to_string(i) + "]";
                 if (!(*it)[i].is_string()) return bad(what + ": not a string");
-                auto r = kzg::hex_to_fixed<N>((*it)[i].get<std::string>(), what);
+                auto r = kzg::hex_to_fixed<T>((*it)[i].get<std::string>(), what);
                 if (!r) return bad(r.message());
                 out.push_back(*r);
             }
@@ -224,9 +224,9 @@ class RemoteEngine final : public Engine {
         }
 
         kzg::Result<kzg::CellsAndProofs> cells_and_proofs() const {
-            auto cells = list<kzg::BYTES_PER_CELL>("cells");
+            auto cells = list<kzg::Cell>("cells");
             if (!cells) return cells.error();
-            auto proofs = list<48>("proofs");
+            auto proofs = list<kzg::KZGProof>("proofs");
             if (!proofs) return proofs.error();
             return kzg::CellsAndProofs{std::move(cells).value(), std::move(proofs).value()};
         }

@@ -23,10 +23,11 @@ struct UsageError {
 // surrounding whitespace ignored).
 std::vector<std::uint8_t> read_bytes_arg(const std::string& arg, std::size_t raw_size, const std::string& what);
 
-template <std::size_t N>
-kzg::ByteArray<N> read_fixed_arg(const std::string& arg, const std::string& what) {
-    auto bytes = read_bytes_arg(arg, N, what);
-    auto r = kzg::to_fixed<N>(bytes, what);
+// T: a ByteArray (kzg::Bytes32, kzg::KZGCommitment, kzg::KZGProof, ...).
+template <class T>
+T read_fixed_arg(const std::string& arg, const std::string& what) {
+    auto bytes = read_bytes_arg(arg, T::size(), what);
+    auto r = kzg::to_fixed<T>(bytes, what);
     if (!r) throw UsageError{r.message()};
     return *r;
 }
@@ -37,16 +38,16 @@ std::unique_ptr<kzg::Blob> read_blob_arg(const std::string& arg);
 nlohmann::json read_json_arg(const std::string& arg);
 
 // Field helpers for JSON inputs named like the consensus-spec vectors.
-template <std::size_t N>
-std::vector<kzg::ByteArray<N>> json_hex_list(const nlohmann::json& doc, const std::string& field) {
+template <class T>
+std::vector<T> json_hex_list(const nlohmann::json& doc, const std::string& field) {
     auto it = doc.find(field);
     if (it == doc.end() || !it->is_array()) throw UsageError{field + ": missing or not a list"};
-    std::vector<kzg::ByteArray<N>> out;
+    std::vector<T> out;
     out.reserve(it->size());
     for (std::size_t i = 0; i < it->size(); i++) {
         const std::string what = field + "[" + std::to_string(i) + "]";
         if (!(*it)[i].is_string()) throw UsageError{what + ": not a hex string"};
-        auto r = kzg::hex_to_fixed<N>((*it)[i].get<std::string>(), what);
+        auto r = kzg::hex_to_fixed<T>((*it)[i].get<std::string>(), what);
         if (!r) throw UsageError{r.message()};
         out.push_back(*r);
     }

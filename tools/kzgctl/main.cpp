@@ -28,7 +28,7 @@ const kzg::Context& Env::ctx() {
 }
 
 int print_verdict(const kzg::Result<bool>& r) {
-    if (!r) return print_error(r.error());
+    if (!r.ok()) return print_error(r.error());
     std::cout << (*r ? "true" : "false") << "\n";
     return *r ? kExitOk : kExitFalse;
 }

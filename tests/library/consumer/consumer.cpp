@@ -36,7 +36,7 @@ int main(int argc, char** argv) {
         std::cerr << "consumer_cpp: wrong commitment\n";
         return 1;
     }
-    auto bad = (*ctx)->verify_kzg_proof(*commitment, kzg::Bytes32{}, kzg::Bytes32{}, kzg::Bytes48{});
+    auto bad = (*ctx)->verify_kzg_proof(*commitment, kzg::Bytes32{}, kzg::Bytes32{}, kzg::KZGProof{});
     if (bad.ok() || bad.code() != kzg::ErrorCode::kInvalidInput) {
         std::cerr << "consumer_cpp: an all-zero proof must be refused\n";
         return 1;
