@@ -40,23 +40,13 @@ DIFF = {"blob_to_kzg_commitment": 0, "compute_kzg_proof": 1, "compute_blob_kzg_p
 
 
 # kzgd's /v1 functions in kzgd::functions() order (byte 0 of the service
-# request targets) and their request fields in SSZ container order.
-SERVICE = {
-    "blob_to_kzg_commitment": ["blob"],
-    "compute_kzg_proof": ["blob", "z"],
-    "compute_blob_kzg_proof": ["blob", "commitment"],
-    "verify_kzg_proof": ["commitment", "z", "y", "proof"],
-    "verify_blob_kzg_proof": ["blob", "commitment", "proof"],
-    "verify_blob_kzg_proof_batch": ["blobs", "commitments", "proofs"],
-    "compute_cells": ["blob"],
-    "compute_cells_and_kzg_proofs": ["blob"],
-    "recover_cells_and_kzg_proofs": ["cell_indices", "cells"],
-    "verify_cell_kzg_proof_batch": ["commitments", "cell_indices", "cells", "proofs"],
-}
+# request targets), their request fields in SSZ container order, the bytes of
+# a field's value (of a list's element) and the list fields: read from
+# docs/openapi.json by tests/service/kzgd_functions.py (the tests' table too).
+sys.path.insert(0, str(HERE.parent / "tests" / "service"))
+from kzgd_functions import FIELDS as SERVICE, LISTS as SERVICE_LISTS, SIZES as SERVICE_SIZES  # noqa: E402
+
 SERVICE_INDEX = {name: i for i, name in enumerate(SERVICE)}
-SERVICE_SIZES = {"blob": 131072, "z": 32, "y": 32, "commitment": 48, "proof": 48, "blobs": 131072,
-                 "commitments": 48, "proofs": 48, "cells": 2048, "cell_indices": 8}
-SERVICE_LISTS = {"blobs", "commitments", "proofs", "cells", "cell_indices"}
 SERVICE_MAX_LEN = 300000  # fuzz/run.sh -max_len of the service request targets
 
 

@@ -1,8 +1,9 @@
 // Independent oracles for the kzgd request/response codec fuzzers
 // (fuzz/targets/fuzz_service_*.cpp). Written from the wire formats of
 // docs/service.md, not from src/service: a strict RFC 8259 JSON reader that
-// unescapes strings (and optionally validates UTF-8), decoders that say which
-// requests must be accepted (and into which arguments), and canonical
+// unescapes strings (each escape by the engine's kzg::decode_json_escape, as
+// the setup reader does) and optionally validates UTF-8, decoders that say
+// which requests must be accepted (and into which arguments), and canonical
 // encoders of decoded arguments (JSON and SSZ) for the round trips.
 //
 // Input framing shared by the request targets:
@@ -23,6 +24,8 @@
 #include <vector>
 
 #include "fuzz_common.hpp"
+#include "kzg/json_string.hpp"  // decode_json_escape
+#include "kzg/kzg.hpp"
 #include "service/api.hpp"
 
 namespace fuzz::svc {
@@ -124,12 +127,6 @@ class JReader {
         return false;
     }
     static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-    static int hexval(char c) {
-        if (c >= '0' && c <= '9') return c - '0';
-        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-        return -1;
-    }
 
     bool value(JNode& v, int depth) {
         if (depth > max_depth_) {
@@ -181,36 +178,6 @@ class JReader {
         return true;
     }
 
-    static void put_utf8(std::string& out, std::uint32_t cp) {
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xc0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3f));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xe0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (cp & 0x3f));
-        } else {
-            out += static_cast<char>(0xf0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-            out += static_cast<char>(0x80 | (cp & 0x3f));
-        }
-    }
-
-    bool u4(std::uint32_t& cp) {
-        if (s_.size() - i_ < 4) return false;
-        cp = 0;
-        for (int k = 0; k < 4; k++) {
-            const int d = hexval(s_[i_ + static_cast<std::size_t>(k)]);
-            if (d < 0) return false;
-            cp = cp << 4 | static_cast<std::uint32_t>(d);
-        }
-        i_ += 4;
-        return true;
-    }
-
     bool string(std::string& out, bool& escaped) {
         i_++;  // the opening quote
         for (;;) {
@@ -238,36 +205,10 @@ class JReader {
             escaped = true;
             i_++;
             if (i_ >= s_.size()) return bad();
-            const char e = s_[i_++];
-            switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
-                case 'u': {
-                    std::uint32_t cp;
-                    if (!u4(cp)) return bad();
-                    if (cp >= 0xd800 && cp < 0xdc00 && s_.substr(i_, 2) == "\\u") {
-                        const std::size_t save = i_;
-                        i_ += 2;
-                        std::uint32_t lo;
-                        if (!u4(lo)) return bad();
-                        if (lo >= 0xdc00 && lo < 0xe000) {
-                            cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                        } else {
-                            i_ = save;  // the second escape stands alone
-                        }
-                    }
-                    if (cp >= 0xd800 && cp < 0xe000) cp = 0xfffd;
-                    put_utf8(out, cp);
-                    break;
-                }
-                default: return bad();
-            }
+            // RFC 8259 escapes; a lone surrogate becomes U+FFFD.
+            const kzg::JsonEscape e = kzg::decode_json_escape(s_.substr(i_), out, true);
+            if (e.error != kzg::JsonEscapeError::kNone) return bad();
+            i_ += e.used;
         }
     }
 

@@ -17,6 +17,7 @@
 
 #include "kzg/kzg.hpp"
 #include "kzg/version.hpp"
+#include "ops/text.hpp"  // trim
 
 namespace kzgd {
 namespace {
@@ -284,13 +285,6 @@ std::string help_text() {
     return s.str();
 }
 
-std::string trim(std::string_view s) {
-    const auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string_view::npos) return "";
-    const auto e = s.find_last_not_of(" \t\r");
-    return std::string(s.substr(b, e - b + 1));
-}
-
 struct Setting {
     const Option* option;
     std::string value;
@@ -308,13 +302,13 @@ std::optional<ConfigParse> read_file(const std::string& path, std::vector<Settin
     std::string line;
     std::map<std::string, int> seen;
     for (int n = 1; std::getline(in, line); n++) {
-        const std::string t = trim(line);
+        const std::string t(trim(line));  // a line holds no LF
         if (t.empty() || t[0] == '#') continue;
         const std::string where = path + ":" + std::to_string(n);
         const auto eq = t.find('=');
         if (eq == std::string::npos) return fail(where + ": expected 'key = value'");
-        const std::string key = trim(std::string_view(t).substr(0, eq));
-        std::string value = trim(std::string_view(t).substr(eq + 1));
+        const std::string key(trim(std::string_view(t).substr(0, eq)));
+        std::string value(trim(std::string_view(t).substr(eq + 1)));
         if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
         const Option* o = find_option(key);
         if (o == nullptr) return fail(where + ": unknown key \"" + key + "\"");

@@ -1,52 +1,17 @@
 // The JSON reader and value readers (see json_reader.hpp).
 #include "service/json_reader.hpp"
 
-#include <array>
 #include <charconv>
 #include <cstring>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
+#include "kzg/codec.hpp"        // hex_decode
+#include "kzg/json_string.hpp"  // hex_digit_value, decode_json_escape
 #include "ops/json_text.hpp"  // append_json_string
 
 namespace kzgd {
 namespace {
 
 constexpr int kMaxDepth = 32;
-
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xc0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xe0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-        out += static_cast<char>(0x80 | (cp & 0x3f));
-    } else {
-        out += static_cast<char>(0xf0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
-        out += static_cast<char>(0x80 | (cp & 0x3f));
-    }
-}
-
-std::uint32_t read_u4(std::string_view s, std::size_t i) {
-    std::uint32_t v = 0;
-    for (std::size_t k = 0; k < 4; k++) v = v << 4 | static_cast<std::uint32_t>(hex_digit(s[i + k]));
-    return v;
-}
-
 
 }  // namespace
 
@@ -71,29 +36,8 @@ std::string unescape(std::string_view raw) {
             out += raw[i];
             continue;
         }
-        const char e = raw[++i];
-        switch (e) {
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
-            case 'n': out += '\n'; break;
-            case 'r': out += '\r'; break;
-            case 't': out += '\t'; break;
-            case 'u': {
-                std::uint32_t cp = read_u4(raw, i + 1);
-                i += 4;
-                if (cp >= 0xd800 && cp < 0xdc00 && i + 6 < raw.size() && raw[i + 1] == '\\' && raw[i + 2] == 'u') {
-                    const std::uint32_t lo = read_u4(raw, i + 3);
-                    if (lo >= 0xdc00 && lo < 0xe000) {
-                        cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
-                        i += 6;
-                    }
-                }
-                if (cp >= 0xd800 && cp < 0xe000) cp = 0xfffd;  // lone surrogate
-                append_utf8(out, cp);
-                break;
-            }
-            default: out += e; break;  // " \ /
-        }
+        // Validated: no errors; a lone surrogate is U+FFFD.
+        i += kzg::decode_json_escape(raw.substr(i + 1), out, true).used;
     }
     return out;
 }
@@ -231,7 +175,7 @@ class Parser {
             if (e == 'u') {
                 if (end - p < 6) return fail("truncated \\u escape");
                 for (int k = 2; k < 6; k++)
-                    if (hex_digit(p[k]) < 0) return fail("invalid \\u escape");
+                    if (kzg::hex_digit_value(p[k]) < 0) return fail("invalid \\u escape");
                 p += 6;
             } else if (std::strchr("\"\\/bfnrt", e) != nullptr && e != '\0') {
                 p += 2;
@@ -308,91 +252,6 @@ class Parser {
     std::string error_;
 };
 
-
-// ---- hex ---------------------------------------------------------------------
-
-constexpr std::array<std::int8_t, 256> make_hex_table() {
-    std::array<std::int8_t, 256> t{};
-    for (auto& v : t) v = -1;
-    for (int c = '0'; c <= '9'; c++) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0');
-    for (int c = 'a'; c <= 'f'; c++) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 10);
-    for (int c = 'A'; c <= 'F'; c++) t[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A' + 10);
-    return t;
-}
-constexpr auto kHex = make_hex_table();
-
-std::string printable(char c) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f) return std::string("'") + c + "'";
-    static const char* digits = "0123456789abcdef";
-    return std::string("byte 0x") + digits[u >> 4] + digits[u & 15];
-}
-
-// Hex digits to bytes, n output bytes; false when a digit is invalid. Portable
-// version: branch-free, vectorized by the compiler where it can.
-bool hex_to_bytes_generic(const unsigned char* in, std::uint8_t* out, std::size_t n) {
-    unsigned invalid = 0;
-    for (std::size_t i = 0; i < n; i++) {
-        const unsigned hi = in[2 * i], lo = in[2 * i + 1];
-        const unsigned hl = hi | 0x20, ll = lo | 0x20;
-        invalid |= static_cast<unsigned>(!((hi - '0' < 10u) | (hl - 'a' < 6u)));
-        invalid |= static_cast<unsigned>(!((lo - '0' < 10u) | (ll - 'a' < 6u)));
-        const unsigned vh = (hi & 0x0f) + 9 * (hi >> 6);
-        const unsigned vl = (lo & 0x0f) + 9 * (lo >> 6);
-        out[i] = static_cast<std::uint8_t>(vh << 4 | vl);
-    }
-    return invalid == 0;
-}
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define KZGD_HEX_AVX2 1
-// AVX2: 32 digits -> 16 bytes per step; chosen at run time (the build is portable).
-__attribute__((target("avx2"))) bool hex_to_bytes_avx2(const unsigned char* in, std::uint8_t* out, std::size_t n) {
-    const __m256i zero_m1 = _mm256_set1_epi8('0' - 1), nine_p1 = _mm256_set1_epi8('9' + 1);
-    const __m256i a_m1 = _mm256_set1_epi8('a' - 1), f_p1 = _mm256_set1_epi8('f' + 1);
-    const __m256i lower = _mm256_set1_epi8(0x20), low4 = _mm256_set1_epi8(0x0f), nine = _mm256_set1_epi8(9);
-    const __m256i weights = _mm256_set1_epi16(0x0110);  // bytes 16, 1: hi * 16 + lo
-    std::size_t i = 0;
-    for (; i + 16 <= n; i += 16) {
-        const __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(in + 2 * i));
-        const __m256i l = _mm256_or_si256(x, lower);
-        const __m256i digit = _mm256_and_si256(_mm256_cmpgt_epi8(x, zero_m1), _mm256_cmpgt_epi8(nine_p1, x));
-        const __m256i letter = _mm256_and_si256(_mm256_cmpgt_epi8(l, a_m1), _mm256_cmpgt_epi8(f_p1, l));
-        if (_mm256_movemask_epi8(_mm256_or_si256(digit, letter)) != -1) return false;
-        const __m256i v = _mm256_add_epi8(_mm256_and_si256(x, low4), _mm256_and_si256(letter, nine));
-        const __m256i pairs = _mm256_maddubs_epi16(v, weights);
-        const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi16(pairs, pairs), 0x08);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm256_castsi256_si128(packed));
-    }
-    return hex_to_bytes_generic(in + 2 * i, out + i, n - i);
-}
-#endif
-
-bool hex_to_bytes(const unsigned char* in, std::uint8_t* out, std::size_t n) {
-#ifdef KZGD_HEX_AVX2
-    static const bool avx2 = __builtin_cpu_supports("avx2");
-    if (avx2) return hex_to_bytes_avx2(in, out, n);
-#endif
-    return hex_to_bytes_generic(in, out, n);
-}
-
-// Decodes 0x-hex text of exactly n bytes into out; an error message otherwise.
-std::optional<std::string> hex_into(std::string_view s, std::uint8_t* out, std::size_t n) {
-    if (s.size() < 2 || s[0] != '0' || (s[1] != 'x' && s[1] != 'X')) return std::string("missing 0x prefix");
-    s.remove_prefix(2);
-    if (s.size() % 2 != 0) return "odd number of hex digits (" + std::to_string(s.size()) + ")";
-    if (s.size() / 2 != n)
-        return "expected " + std::to_string(n) + " bytes, got " + std::to_string(s.size() / 2);
-    const auto* in = reinterpret_cast<const unsigned char*>(s.data());
-    if (!hex_to_bytes(in, out, n)) {
-        for (std::size_t pos = 0; pos < 2 * n; pos++)
-            if (kHex[in[pos]] < 0)
-                return "invalid hex character " + printable(s[pos]) + " at digit " + std::to_string(pos);
-    }
-    return std::nullopt;
-}
-
-
 }  // namespace
 
 std::optional<std::string> parse_json(std::string_view body, std::size_t max_values, JValue& out) {
@@ -410,14 +269,14 @@ const JValue* find_member(const JValue& object, std::string_view key) {
 std::optional<std::string> hex_value(const JValue& v, std::string_view what, std::uint8_t* out, std::size_t n) {
     if (v.kind != JValue::Kind::kString)
         return std::string(what) + ": expected a 0x-hex string, got " + kind_name(v.kind);
-    std::optional<std::string> err;
+    std::optional<kzg::Error> err;
     if (v.escaped) {
         const std::string text = unescape(v.text);
-        err = hex_into(text, out, n);
+        err = kzg::hex_decode(text, {out, n}, what);
     } else {
-        err = hex_into(v.text, out, n);
+        err = kzg::hex_decode(v.text, {out, n}, what);
     }
-    if (err) return std::string(what) + ": " + *err;
+    if (err) return std::move(err->message);
     return std::nullopt;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "kzg/codec.hpp"
+#include "kzg/json_string.hpp"
 #include "setup/trusted_setup.hpp"
 
 namespace kzg::setup {
@@ -103,35 +104,6 @@ class JsonReader {
         return pos_ > start || fail("invalid value");
     }
 
-    bool hex4(unsigned& out) {
-        if (pos_ + 4 > in_.size()) return fail("truncated \\u escape");
-        out = 0;
-        for (int i = 0; i < 4; i++) {
-            const char c = in_[pos_++];
-            const int d = digit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-            if (d < 0) return fail("invalid \\u escape");
-            out = out * 16 + static_cast<unsigned>(d);
-        }
-        return true;
-    }
-    static void put_utf8(std::string& s, unsigned cp) {
-        if (cp < 0x80) {
-            s += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            s += static_cast<char>(0xC0 | (cp >> 6));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            s += static_cast<char>(0xE0 | (cp >> 12));
-            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            s += static_cast<char>(0xF0 | (cp >> 18));
-            s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            s += static_cast<char>(0x80 | (cp & 0x3F));
-        }
-    }
-
     bool string(std::string& out) {
         pos_++;  // the opening quote
         while (pos_ < in_.size()) {
@@ -143,32 +115,14 @@ class JsonReader {
                 continue;
             }
             if (pos_ >= in_.size()) break;
-            switch (in_[pos_++]) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
-                case 'u': {
-                    unsigned cp = 0;
-                    if (!hex4(cp)) return false;
-                    if (cp >= 0xD800 && cp < 0xDC00) {  // a high surrogate needs its low half
-                        unsigned lo = 0;
-                        if (in_.substr(pos_, 2) != "\\u") return fail("unpaired surrogate");
-                        pos_ += 2;
-                        if (!hex4(lo)) return false;
-                        if (lo < 0xDC00 || lo >= 0xE000) return fail("unpaired surrogate");
-                        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-                    } else if (cp >= 0xDC00 && cp < 0xE000) {
-                        return fail("unpaired surrogate");
-                    }
-                    put_utf8(out, cp);
-                    break;
-                }
-                default: return fail("invalid escape");
+            const JsonEscape e = decode_json_escape(in_.substr(pos_), out, false);
+            pos_ += e.used;
+            switch (e.error) {
+                case JsonEscapeError::kNone: break;
+                case JsonEscapeError::kInvalid: return fail("invalid escape");
+                case JsonEscapeError::kTruncatedU: return fail("truncated \\u escape");
+                case JsonEscapeError::kInvalidU: return fail("invalid \\u escape");
+                case JsonEscapeError::kUnpairedSurrogate: return fail("unpaired surrogate");
             }
         }
         return fail("unterminated string");

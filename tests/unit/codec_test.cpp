@@ -125,6 +125,54 @@ TEST(HexDecode, MessagesNameTheInput) {
     }
 }
 
+// hex_decode into a caller's buffer: the same decoder (AVX2 blocks of 32
+// digits and a scalar tail), checked against the vector form and a digit
+// table written here, for lengths around the block size and a blob's.
+TEST(HexDecodeInto, AgreesWithTheVectorFormAndATable) {
+    unit::Rng rng(0xdec);
+    const char* digits = "0123456789abcdefABCDEF";
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{15}, std::size_t{16}, std::size_t{17},
+                          std::size_t{31}, std::size_t{32}, std::size_t{33}, std::size_t{48}, std::size_t{100},
+                          kzg::BYTES_PER_BLOB}) {
+        std::string text = "0x";
+        for (std::size_t i = 0; i < 2 * n; i++) text += digits[rng.below(22)];
+        std::vector<std::uint8_t> out(n);
+        ASSERT_FALSE(kzg::hex_decode(text, out, "blob").has_value()) << n;
+        for (std::size_t i = 0; i < n; i++) {
+            auto v = [](char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; };
+            ASSERT_EQ(out[i], v(text[2 + 2 * i]) * 16 + v(text[3 + 2 * i])) << "n " << n << " byte " << i;
+        }
+        auto vec = kzg::hex_decode(text, "blob");
+        ASSERT_TRUE(vec.ok());
+        EXPECT_EQ(*vec, out);
+        if (n == 0) continue;
+        // A bad digit anywhere, including inside an AVX2 block and the tail.
+        const std::size_t at = rng.below(2 * n);
+        std::string bad = text;
+        bad[2 + at] = 'g';
+        const auto e = kzg::hex_decode(bad, out, "blob");
+        ASSERT_TRUE(e.has_value());
+        EXPECT_EQ(e->code, ErrorCode::kInvalidInput);
+        EXPECT_EQ(e->message, "blob: invalid hex character 'g' at digit " + std::to_string(at));
+        EXPECT_EQ(kzg::hex_decode(bad, "blob").message(), e->message);
+    }
+}
+
+TEST(HexDecodeInto, ErrorsInOrder) {
+    std::vector<std::uint8_t> out(2);
+    auto msg = [&](std::string_view text, HexPrefix p = HexPrefix::kRequired) {
+        const auto e = kzg::hex_decode(text, out, "z", p);
+        return e ? e->message : std::string("ok");
+    };
+    EXPECT_EQ(msg("00zz"), "z: missing 0x prefix");
+    EXPECT_EQ(msg("0x0zz"), "z: odd number of hex digits (3)");
+    EXPECT_EQ(msg("0xzz"), "z: expected 2 bytes, got 1");
+    EXPECT_EQ(msg("0x00zz"), "z: invalid hex character 'z' at digit 2");
+    EXPECT_EQ(msg("0x00ff"), "ok");
+    EXPECT_EQ(msg("00ff", HexPrefix::kOptional), "ok");
+    EXPECT_EQ(msg("00ff", HexPrefix::kNone), "ok");
+}
+
 TEST(HexEncode, Basics) {
     EXPECT_EQ(kzg::hex_encode(Bytes{}), "0x");
     EXPECT_EQ(kzg::hex_encode(Bytes{}, false), "");

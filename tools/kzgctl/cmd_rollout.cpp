@@ -38,6 +38,7 @@
 #include "inputs.hpp"
 #include "kzg/codec.hpp"
 #include "ops/known_answer.hpp"
+#include "ops/text.hpp"  // trim
 
 extern char** environ;
 
@@ -244,15 +245,9 @@ std::string shell_line(const std::vector<std::string>& argv) {
     return s;
 }
 
-std::string trim(std::string s) {
-    const auto b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string::npos) return "";
-    return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
 // The last few lines of a command's stderr, on one line, for the report.
 std::string tail_of(const std::string& text) {
-    std::string t = trim(text);
+    std::string t(kzgd::trim(text));
     if (t.size() > 400) t = "..." + t.substr(t.size() - 400);
     for (auto& c : t)
         if (c == '\n') c = ' ';
@@ -271,7 +266,7 @@ std::string image_tag(std::string image) {
 // Versions compare without a leading 'v' and without semver build metadata
 // ("+..."), so the tag v0.2.0 matches kzgd's "0.2.0" and "0.2.0+abc".
 std::string normal_version(std::string v) {
-    v = trim(v);
+    v = std::string(kzgd::trim(v));
     if (!v.empty() && (v[0] == 'v' || v[0] == 'V')) v.erase(0, 1);
     if (const auto plus = v.find('+'); plus != std::string::npos) v.resize(plus);
     return v;
@@ -358,12 +353,12 @@ class Rollout {
             if (stream) say(prefix, line);
         });
         steps_.push_back(StepRecord{name, argv, p.ok(), p.result(), tail_of(p.err), p.seconds});
-        if (!p.ok() && !stream && !trim(p.err).empty()) say(prefix, tail_of(p.err));
+        if (!p.ok() && !stream && !kzgd::trim(p.err).empty()) say(prefix, tail_of(p.err));
         return p;
     }
     // "exit status 1: <its stderr>", for the report.
     static std::string outcome(const Proc& p) {
-        return p.result() + (trim(p.err).empty() ? "" : ": " + tail_of(p.err));
+        return p.result() + (kzgd::trim(p.err).empty() ? "" : ": " + tail_of(p.err));
     }
     void fail(const std::string& step_name, const std::string& why, const std::vector<std::string>& argv = {}) {
         failed_step_ = step_name;
@@ -451,10 +446,11 @@ bool Rollout::read_image(const std::string& step_name, const std::string& prefix
     std::size_t at = 0;
     while (at < p.out.size()) {
         const auto nl = std::min(p.out.find('\n', at), p.out.size());
-        const std::string line = p.out.substr(at, nl - at);
+        const std::string_view line = std::string_view(p.out).substr(at, nl - at);
         at = nl + 1;
         const auto tab = line.find('\t');
-        if (tab != std::string::npos) containers.emplace_back(trim(line.substr(0, tab)), trim(line.substr(tab + 1)));
+        if (tab != std::string_view::npos)
+            containers.emplace_back(kzgd::trim(line.substr(0, tab)), kzgd::trim(line.substr(tab + 1)));
     }
     if (containers.empty()) {
         *why = "deployment/" + o_.deployment + " lists no containers (kubectl printed '" + tail_of(p.out) + "')";

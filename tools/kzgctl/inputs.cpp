@@ -4,6 +4,8 @@
 #include <iostream>
 #include <iterator>
 
+#include "ops/text.hpp"  // trim
+
 namespace kzgctl {
 
 static std::string read_all(const std::string& path, const std::string& what) {
@@ -11,13 +13,6 @@ static std::string read_all(const std::string& path, const std::string& what) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError{what + ": cannot read file '" + path + "'"};
     return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
-static std::string_view trim(std::string_view s) {
-    const auto ws = " \t\r\n";
-    const auto b = s.find_first_not_of(ws);
-    if (b == std::string_view::npos) return {};
-    return s.substr(b, s.find_last_not_of(ws) - b + 1);
 }
 
 std::vector<std::uint8_t> read_bytes_arg(const std::string& arg, std::size_t raw_size, const std::string& what) {
@@ -32,7 +27,7 @@ std::vector<std::uint8_t> read_bytes_arg(const std::string& arg, std::size_t raw
         // (it cannot be: hex text of N bytes decodes to N/2, never N).
         return std::vector<std::uint8_t>(content.begin(), content.end());
     }
-    auto r = kzg::hex_decode(trim(content), what, kzg::HexPrefix::kOptional);
+    auto r = kzg::hex_decode(kzgd::trim(content), what, kzg::HexPrefix::kOptional);
     if (!r) throw UsageError{r.message() + " (a file must hold " + std::to_string(raw_size) + " raw bytes or hex text)"};
     return std::move(r).value();
 }
