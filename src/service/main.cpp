@@ -51,13 +51,14 @@ int main(int argc, char** argv) {
     WorkerPool pool(state.workers);
     state.options.pool = pool.shared();  // large calls split across the same workers
     Admission admission(state.workers + cfg.max_queue);
-    ByteBudget budget(cfg.max_inflight_bytes);
-    Router router(cfg, state, admission, budget, pool);
+    // Body bytes (max-inflight-bytes) and the memory budget (sized by ops once the setup has loaded).
+    RequestBudgets budgets(cfg.max_inflight_bytes);
+    Router router(cfg, state, admission, budgets, pool);
     // Observability wraps the request path: metrics, profiler (the library's
-    // phase observer), CPU/memory monitor, health checks, the memory budget.
-    KzgdOps ops(cfg, state, admission, pool);
+    // phase observer), CPU/memory monitor, health checks; it measures the memory budget.
+    KzgdOps ops(cfg, state, admission, budgets, pool);
     state.options.observer = ops.profiler();
-    router.set_ops(&ops, &ops.memory());
+    router.set_ops(&ops);
     Server server(cfg, state, router);
 
     log_line("info", "starting",

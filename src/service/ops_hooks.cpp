@@ -42,9 +42,11 @@ std::uint64_t memory_budget(const Config& cfg, std::string* source) {
     return b;
 }
 
-KzgdOps::KzgdOps(const Config& cfg, ServiceState& state, Admission& admission, WorkerPool& pool)
+KzgdOps::KzgdOps(const Config& cfg, ServiceState& state, Admission& admission, RequestBudgets& budgets,
+                 WorkerPool& pool)
     : state_(state),
       admission_(admission),
+      budgets_(budgets),
       pool_(pool),
       budget_(memory_budget(cfg, &budget_source_)),
       metrics_(ops::MetricsIdentity{std::string(kzg::version()), std::string(kzg::git_commit()),
@@ -84,7 +86,7 @@ void KzgdOps::on_context_loaded(const kzg::Context& ctx) {
     const std::uint64_t baseline = std::max(rss, ops::memory::current_bytes());
     const std::uint64_t usable = budget_ - budget_ / 10;
     const std::uint64_t capacity = usable > baseline ? usable - baseline : 0;
-    memory_.set_capacity(capacity);
+    budgets_.set_memory_capacity(capacity);
     if (capacity == 0) {
         log_line("error", "the memory budget is smaller than the loaded process: every request will get 503",
                  {{"memory_budget_bytes", budget_}, {"resident_bytes", rss}});
@@ -135,7 +137,7 @@ bool KzgdOps::serve(std::string_view path, HttpResponse& out) {
         v.memory_tracked_bytes = static_cast<double>(ops::memory::current_bytes());
         v.memory_tracked_peak_bytes = static_cast<double>(ops::memory::peak_bytes());
         v.memory_budget_bytes = static_cast<double>(budget_);
-        v.memory_reserved_bytes = static_cast<double>(memory_.used());
+        v.memory_reserved_bytes = static_cast<double>(budgets_.memory().used());
         v.host_cpu_usage_ratio = resources_.host_cpu_ratio();
         v.process_cpu_usage_ratio = resources_.process_cpu_ratio();
         v.ready = state_.ready() && not_ready_reason().empty() ? 1 : 0;

@@ -1,7 +1,9 @@
-// kzgd's observability, wired around the request path (OpsHooks): Prometheus
-// metrics, the phase profiler (also the library's kzg::PhaseObserver), the
-// CPU/memory monitor, the health checks and the memory budget that admission
-// reserves from. Owns the background threads of the monitor and the checks.
+// kzgd's observability, wired around the request path (OpsHooks, fed by
+// finish_request()): Prometheus metrics, the phase profiler (also the
+// library's kzg::PhaseObserver), the CPU/memory monitor and the health checks.
+// It measures the memory budget (the process, once loaded) and sizes
+// admission's RequestBudgets from it; admission does the reserving. Owns the
+// background threads of the monitor and the checks.
 #pragma once
 
 #include <chrono>
@@ -27,17 +29,17 @@ std::uint64_t memory_budget(const Config& cfg, std::string* source);
 
 class KzgdOps final : public OpsHooks {
   public:
-    KzgdOps(const Config& cfg, ServiceState& state, Admission& admission, WorkerPool& pool);
+    KzgdOps(const Config& cfg, ServiceState& state, Admission& admission, RequestBudgets& budgets, WorkerPool& pool);
     ~KzgdOps() override;
 
     // The library's phase observer (ContextOptions::observer).
     std::shared_ptr<ops::Profiler> profiler() const { return profiler_; }
-    ByteBudget& memory() { return memory_; }
     std::uint64_t budget_bytes() const { return budget_; }
 
     void start();  // the monitor and health threads
     void stop();
-    // Once the context is published: the memory left for requests, the setup
+    // Once the context is published: the memory left for requests (admission's
+    // memory budget), the setup
     // info, the first self-test (readiness waits for it), the start-up time.
     void on_context_loaded(const kzg::Context& ctx);
     // The latest known-answer self-test passed (false before the first one).
@@ -52,11 +54,11 @@ class KzgdOps final : public OpsHooks {
   private:
     ServiceState& state_;
     Admission& admission_;
+    RequestBudgets& budgets_;
     WorkerPool& pool_;
     const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
     std::string budget_source_;
     std::uint64_t budget_;
-    ByteBudget memory_{0};  // capacity set once the setup has loaded
     std::shared_ptr<ops::Profiler> profiler_ = std::make_shared<ops::Profiler>();
     ops::Metrics metrics_;
     ops::ResourceMonitor resources_;

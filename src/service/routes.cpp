@@ -1,7 +1,9 @@
-// Routes: /v1/<function> (POST), /v1/info, /livez, /readyz, and with OpsHooks
-// /metrics, /healthz, /debug/profile (GET, HEAD).
+// Routes: /v1/<function> (POST), /v1/info, /livez, /readyz, /openapi.json, and
+// with OpsHooks /metrics, /healthz, /debug/profile (GET, HEAD); on the admin
+// listener /admin/log-level and /debug/cpu-profile.
 #include "service/routes.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -144,30 +146,34 @@ std::string_view Router::route_label(std::string_view path) {
     return "other";
 }
 
-void Router::observe_http(std::string_view route, int status, double seconds) const {
-    if (ops_) ops_->on_http(route_label(route), status, seconds);
-}
-
-Router::Router(const Config& cfg, ServiceState& state, Admission& admission, ByteBudget& budget, WorkerPool& pool)
-    : cfg_(cfg), state_(state), admission_(admission), budget_(budget), pool_(pool) {
+Router::Router(const Config& cfg, ServiceState& state, Admission& admission, RequestBudgets& budgets, WorkerPool& pool)
+    : cfg_(cfg), state_(state), admission_(admission), budgets_(budgets), pool_(pool) {
     limits_.max_batch_blobs = cfg.max_batch_blobs;
     limits_.max_cells = cfg.max_cells;
 }
 
-HttpResponse Router::error(int status, std::string message) const { return error(ApiError{status, std::move(message), {}}); }
+HttpResponse Router::error(int status, std::string message, RequestRecord& rec) const {
+    return error(ApiError{status, std::move(message), {}}, rec);
+}
 
-HttpResponse Router::error(const ApiError& e) const {
+HttpResponse Router::error(const ApiError& e, RequestRecord& rec) const {
     HttpResponse r;
     r.status = e.status;
     r.body = encode_json_error(e);
-    r.error = e.message.substr(0, 300);  // for the logs: messages name inputs, never contain them
+    rec.error = e.message.substr(0, 300);  // for the logs: messages name inputs, never contain them
     return r;
 }
 
-HttpResponse Router::unavailable(std::string message) const {
-    HttpResponse r = error(503, std::move(message));
+HttpResponse Router::unavailable(std::string message, RequestRecord& rec) const {
+    HttpResponse r = error(503, std::move(message), rec);
     r.headers.emplace_back("Retry-After", std::to_string(cfg_.retry_after));
     return r;
+}
+
+HttpResponse Router::refuse(std::string_view reason, std::string message, RequestRecord& rec) const {
+    rec.rejected = std::string(reason);
+    if (!rec.operation.empty()) rec.outcome = "rejected";
+    return unavailable(std::move(message), rec);
 }
 
 std::string Router::info_json() const {
@@ -225,9 +231,66 @@ bool same_token(std::string_view given, std::string_view expected) {
     return diff == 0;
 }
 
+std::string_view query_of(std::string_view target) {
+    const auto q = target.find('?');
+    return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
+// ?seconds= of GET /debug/cpu-profile: 10 when absent; nullopt when not a whole number from 1 to 60.
+std::optional<int> profile_seconds(std::string_view query) {
+    int seconds = 10;
+    for (std::size_t at = 0; at <= query.size();) {
+        const std::size_t end = std::min(query.find('&', at), query.size());
+        const std::string_view param = query.substr(at, end - at);
+        if (param.rfind("seconds=", 0) == 0) {
+            const std::string_view v = param.substr(8);
+            seconds = 0;
+            bool ok = !v.empty() && v.size() <= 3;
+            for (char c : v) {
+                if (c < '0' || c > '9') ok = false;
+                else seconds = seconds * 10 + (c - '0');
+            }
+            if (!ok || seconds < 1 || seconds > 60) return std::nullopt;
+        }
+        at = end + 1;
+    }
+    return seconds;
+}
+
+Plan answer(HttpResponse r) {
+    Plan plan;
+    plan.response = std::move(r);
+    return plan;
+}
+
+HttpResponse json_body(std::string body) {
+    HttpResponse r;
+    r.body = std::move(body);
+    return r;
+}
+
+// A capture of the CPU profiler: stopped by finish(), or when destroyed
+// unfinished (the server stopped during the window).
+class CpuCapture {
+  public:
+    CpuCapture() = default;
+    CpuCapture(const CpuCapture&) = delete;
+    CpuCapture& operator=(const CpuCapture&) = delete;
+    ~CpuCapture() {
+        if (running_) ops::CpuProfiler::stop();
+    }
+    ops::CpuProfiler::Result finish() {
+        running_ = false;
+        return ops::CpuProfiler::stop();
+    }
+
+  private:
+    bool running_ = true;
+};
+
 }  // namespace
 
-std::optional<HttpResponse> Router::check_auth(const RequestHead& head, std::string_view path) const {
+std::optional<HttpResponse> Router::check_auth(const RequestHead& head, std::string_view path, RequestRecord& rec) const {
     const std::string& token = head.admin ? cfg_.admin_token : cfg_.api_token;
     if (token.empty()) return std::nullopt;
     // Probes stay open: a kubelet or load balancer sends no token, and they reveal nothing.
@@ -236,255 +299,240 @@ std::optional<HttpResponse> Router::check_auth(const RequestHead& head, std::str
     const bool bearer = given.size() > 7 && (given.substr(0, 7) == "Bearer " || given.substr(0, 7) == "bearer ");
     if (bearer && same_token(given.substr(7), token)) return std::nullopt;
     HttpResponse r = error(401, bearer ? "the bearer token is not valid for this listener"
-                                       : "authentication required: send Authorization: Bearer <token>");
+                                       : "authentication required: send Authorization: Bearer <token>", rec);
     r.headers.emplace_back("WWW-Authenticate", bearer ? "Bearer realm=\"kzgd\", error=\"invalid_token\""
                                                       : "Bearer realm=\"kzgd\"");
     return r;
 }
 
-Plan Router::route(const RequestHead& head) {
-    Plan plan;
+HttpResponse Router::method_not_allowed(const RequestHead& head, std::string_view allow, RequestRecord& rec) const {
+    HttpResponse r = error(405, "method " + std::string(head.method.substr(0, 20)) + " is not allowed on " + rec.route +
+                                    " (allowed: " + std::string(allow) + ")", rec);
+    r.headers.emplace_back("Allow", std::string(allow));
+    return r;
+}
+
+Plan Router::route(const RequestHead& head, RequestRecord& rec) {
     const std::string_view path = head.target.substr(0, head.target.find('?'));
-    plan.route = std::string(path.substr(0, 200));
-    if (auto denied = check_auth(head, path)) {
-        plan.response = std::move(*denied);
-        return plan;
-    }
-    const bool get = head.method == "GET" || head.method == "HEAD";
-    auto method_not_allowed = [&](std::string_view allow) {
-        plan.response = error(405, "method " + std::string(head.method.substr(0, 20)) + " is not allowed on " +
-                                       plan.route + " (allowed: " + std::string(allow) + ")");
-        plan.response.headers.emplace_back("Allow", std::string(allow));
-        return std::move(plan);
-    };
+    rec.route = std::string(path.substr(0, 200));
+    if (auto denied = check_auth(head, path, rec)) return answer(std::move(*denied));
+    if (head.admin && path == "/admin/log-level") return answer(log_level_route(head, rec));
+    if (head.admin && path == "/debug/cpu-profile") return cpu_profile_route(head, rec);
+    if (auto r = get_route(head, path, rec)) return answer(std::move(*r));
+    return function_route(head, path, rec);
+}
 
-    if (head.admin && path == "/admin/log-level") {
-        // GET: the level; PUT ?level=debug|info|warn|error: set it.
-        if (head.method == "PUT") {
-            const std::string_view query =
-                head.target.find('?') == std::string_view::npos ? std::string_view() : head.target.substr(head.target.find('?') + 1);
-            const auto at = query.find("level=");
-            const std::string_view value = at == std::string_view::npos ? std::string_view() : query.substr(at + 6, query.find('&', at) - at - 6);
-            const auto level = parse_log_level(value);
-            if (!level) {
-                plan.response = error(400, "expected ?level=debug, info, warn or error");
-                return plan;
-            }
-            change_log_level(*level, {"via", "admin"});
-        } else if (!get) {
-            return method_not_allowed("GET, HEAD, PUT");
-        }
-        std::string body = "{\"level\":";
-        append_json_string(body, log_level_name(log_level()));
-        plan.response.body = body + "}";
-        return plan;
+// GET: the level; PUT ?level=debug|info|warn|error: set it.
+HttpResponse Router::log_level_route(const RequestHead& head, RequestRecord& rec) const {
+    if (head.method == "PUT") {
+        const std::string_view query = query_of(head.target);
+        const auto at = query.find("level=");
+        const std::string_view value = at == std::string_view::npos ? std::string_view() : query.substr(at + 6, query.find('&', at) - at - 6);
+        const auto level = parse_log_level(value);
+        if (!level) return error(400, "expected ?level=debug, info, warn or error", rec);
+        change_log_level(*level, {"via", "admin"});
+    } else if (head.method != "GET" && head.method != "HEAD") {
+        return method_not_allowed(head, "GET, HEAD, PUT", rec);
     }
-    if (head.admin && path == "/debug/cpu-profile") {
-        if (!get) return method_not_allowed("GET, HEAD");
-        const std::string_view query =
-            head.target.find('?') == std::string_view::npos ? std::string_view() : head.target.substr(head.target.find('?') + 1);
-        int seconds = 10;
-        for (std::size_t at = 0; at <= query.size();) {
-            const std::size_t end = std::min(query.find('&', at), query.size());
-            const std::string_view param = query.substr(at, end - at);
-            if (param.rfind("seconds=", 0) == 0) {
-                const std::string_view v = param.substr(8);
-                seconds = 0;
-                bool ok = !v.empty() && v.size() <= 3;
-                for (char c : v) {
-                    if (c < '0' || c > '9') ok = false;
-                    else seconds = seconds * 10 + (c - '0');
-                }
-                if (!ok || seconds < 1 || seconds > 60) {
-                    plan.response = error(400, "seconds must be a whole number from 1 to 60 (default 10)");
-                    return plan;
-                }
-            }
-            at = end + 1;
-        }
-        std::string why;
-        if (!ops::CpuProfiler::start(&why)) {
-            // 409: another capture is running; 503: the timer or buffer could not be set up.
-            plan.response = why.find("already") != std::string::npos ? error(409, why) : error(503, why);
-            return plan;
-        }
-        log_line("info", "cpu profile started", {{"seconds", seconds}});
-        plan.respond_now = false;
-        plan.cpu_profile_seconds = seconds;
-        return plan;
-    }
-    if (path == "/openapi.json") {  // docs/openapi.json, embedded at build time
-        if (!get) return method_not_allowed("GET, HEAD");
-        plan.response.body = std::string(openapi_json());
-        return plan;
-    }
+    std::string body = "{\"level\":";
+    append_json_string(body, log_level_name(log_level()));
+    return json_body(body + "}");
+}
+
+// GET /debug/cpu-profile?seconds=N: handle() captures, then answers, without blocking a thread.
+Plan Router::cpu_profile_route(const RequestHead& head, RequestRecord& rec) const {
+    if (head.method != "GET" && head.method != "HEAD") return answer(method_not_allowed(head, "GET, HEAD", rec));
+    const auto seconds = profile_seconds(query_of(head.target));
+    if (!seconds) return answer(error(400, "seconds must be a whole number from 1 to 60 (default 10)", rec));
+    Plan plan;
+    plan.respond_now = false;
+    plan.cpu_profile_seconds = *seconds;
+    return plan;
+}
+
+// The GET routes answered at once: /openapi.json, /livez, /readyz, /v1/info,
+// and with OpsHooks /metrics, /healthz, /debug/profile. nullopt: another route.
+std::optional<HttpResponse> Router::get_route(const RequestHead& head, std::string_view path, RequestRecord& rec) const {
     const bool ops_path = path == "/metrics" || path == "/healthz" || path == "/debug/profile";
-    if (path == "/livez" || path == "/readyz" || path == "/v1/info" || (ops_ && ops_path)) {
-        if (!get) return method_not_allowed("GET, HEAD");
-        if (path == "/livez") {
-            plan.response.body = "{\"status\":\"alive\"}";
-        } else if (path == "/readyz") {
-            const std::string why = state_.ready() && ops_ ? ops_->not_ready_reason() : std::string();
-            if (state_.ready() && why.empty()) plan.response.body = "{\"status\":\"ready\"}";
-            else if (state_.draining()) plan.response = error(503, "draining: the service is shutting down");
-            else if (!why.empty()) plan.response = error(503, "not ready: " + why);
-            else plan.response = error(503, "not ready: the trusted setup is loading");
-        } else if (ops_path) {
-            ops_->serve(path, plan.response);
-        } else {
-            plan.response.body = info_json();
-        }
-        return plan;
-    }
+    const bool openapi = path == "/openapi.json";  // docs/openapi.json, embedded at build time
+    if (!openapi && path != "/livez" && path != "/readyz" && path != "/v1/info" && !(ops_ && ops_path))
+        return std::nullopt;
+    if (head.method != "GET" && head.method != "HEAD") return method_not_allowed(head, "GET, HEAD", rec);
+    if (openapi) return json_body(std::string(openapi_json()));
+    if (path == "/livez") return json_body("{\"status\":\"alive\"}");
+    if (path == "/readyz") return readiness(rec);
+    if (path == "/v1/info") return json_body(info_json());
+    HttpResponse r;
+    ops_->serve(path, r);
+    return r;
+}
 
+HttpResponse Router::readiness(RequestRecord& rec) const {
+    const std::string why = state_.ready() && ops_ ? ops_->not_ready_reason() : std::string();
+    if (state_.ready() && why.empty()) return json_body("{\"status\":\"ready\"}");
+    if (state_.draining()) return error(503, "draining: the service is shutting down", rec);
+    if (!why.empty()) return error(503, "not ready: " + why, rec);
+    return error(503, "not ready: the trusted setup is loading", rec);
+}
+
+// POST /v1/<function>: checks the head, then admission's byte budgets (before the body is read).
+Plan Router::function_route(const RequestHead& head, std::string_view path, RequestRecord& rec) {
     const FunctionSpec* fn = path.rfind("/v1/", 0) == 0 ? find_function(path.substr(4)) : nullptr;
-    if (fn == nullptr) {
-        plan.response = error(404, "unknown route " + plan.route);
-        return plan;
-    }
-    if (head.method != "POST") return method_not_allowed("POST");
-
-    const std::string type = media_type(head.content_type);
-    if (type == kJson) {
-        plan.binary_in = false;
-    } else if (type == kOctets && fn->body != Body::kFields) {
-        plan.response = error(415, std::string(fn->name) +
-                                       " takes the Beacon API's JSON only: Content-Type must be application/json");
-        return plan;
-    } else if (type == kOctets) {
-        plan.binary_in = true;
-    } else {
-        std::string got;
-        append_json_string(got, head.content_type.substr(0, 100));
-        plan.response = error(415, "Content-Type must be application/json or application/octet-stream, got " +
-                                       (head.content_type.empty() ? std::string("none") : got));
-        return plan;
-    }
-    if (head.content_length && *head.content_length > cfg_.max_body_bytes) {
-        plan.response = error(413, "request body of " + std::to_string(*head.content_length) +
-                                       " bytes is larger than the limit of " + std::to_string(cfg_.max_body_bytes) +
-                                       " bytes (max-body-bytes)");
-        return plan;
-    }
-    auto refuse = [&](std::string_view reason, std::string message) {
-        plan.response = unavailable(std::move(message));
-        plan.response.operation = std::string(fn->name);
-        plan.response.outcome = "rejected";
-        if (ops_) {
-            ops_->on_rejected(reason);
-            ops_->on_operation(fn->name, "rejected", -1, -1);
-        }
-        return std::move(plan);
-    };
-    if (state_.context() == nullptr) return refuse("not_ready", "not ready: the trusted setup is loading");
-    // Chunked bodies have no announced size: reserve the limit.
+    if (fn == nullptr) return answer(error(404, "unknown route " + rec.route, rec));
+    if (head.method != "POST") return answer(method_not_allowed(head, "POST", rec));
+    Plan plan;
+    if (!check_body(head, *fn, plan, rec)) return plan;
+    // Chunked bodies have no announced size: reserve the limit. The estimated
+    // working memory is reserved too, before the body is read.
     const std::uint64_t reserve = head.content_length ? *head.content_length : head.chunked ? cfg_.max_body_bytes : 0;
-    if (!budget_.try_take(reserve)) {
-        return refuse("body_bytes", "overloaded: request bodies in memory are at the limit of " +
-                                        std::to_string(budget_.capacity()) + " bytes (max-inflight-bytes)");
-    }
-    plan.reservation = Reservation(&budget_, reserve);
-    // The request's estimated working memory, before its body is read.
-    if (memory_) {
-        const std::uint64_t need = estimate_working_set(*fn, reserve, state_.workers);
-        if (!memory_->try_take(need)) {
-            plan.reservation.release();
-            return refuse("memory", "overloaded: the memory budget cannot hold this request (" + std::to_string(need) +
-                                        " bytes estimated, " + std::to_string(memory_->used()) + " of " +
-                                        std::to_string(memory_->capacity()) + " reserved)");
-        }
-        plan.memory = Reservation(memory_, need);
+    std::optional<Refusal> refused;
+    if (state_.context() == nullptr) refused = Refusal{"not_ready", "not ready: the trusted setup is loading"};
+    else refused = budgets_.reserve(reserve, estimate_working_set(*fn, reserve, state_.workers), plan.reserved);
+    if (refused) {
+        rec.operation = std::string(fn->name);
+        return answer(refuse(refused->reason, std::move(refused->message), rec));
     }
     plan.fn = fn;
     plan.binary_out = fn->body == Body::kFields && wants_binary(head.accept);
     plan.respond_now = false;
+    plan.reads_body = true;
     return plan;
 }
 
-void Router::handle(Plan& plan, std::string body, std::function<void(HttpResponse)> done) {
-    const FunctionSpec& fn = *plan.fn;
+// Content-Type (sets plan.binary_in) and Content-Length of a /v1 request:
+// false with the answer (415, 413) in plan.response when they do not do.
+bool Router::check_body(const RequestHead& head, const FunctionSpec& fn, Plan& plan, RequestRecord& rec) const {
+    const std::string type = media_type(head.content_type);
+    if (type == kOctets && fn.body != Body::kFields) {
+        plan.response = error(415, std::string(fn.name) +
+                                       " takes the Beacon API's JSON only: Content-Type must be application/json", rec);
+        return false;
+    }
+    if (type != kJson && type != kOctets) {
+        std::string got;
+        append_json_string(got, head.content_type.substr(0, 100));
+        plan.response = error(415, "Content-Type must be application/json or application/octet-stream, got " +
+                                       (head.content_type.empty() ? std::string("none") : got), rec);
+        return false;
+    }
+    plan.binary_in = type == kOctets;
+    if (head.content_length && *head.content_length > cfg_.max_body_bytes) {
+        plan.response = error(413, "request body of " + std::to_string(*head.content_length) +
+                                       " bytes is larger than the limit of " + std::to_string(cfg_.max_body_bytes) +
+                                       " bytes (max-body-bytes)", rec);
+        return false;
+    }
+    return true;
+}
+
+void Router::handle(Plan& plan, std::string body, RequestRecord& rec, Done done) {
+    if (plan.cpu_profile_seconds > 0) return capture_cpu_profile(plan.cpu_profile_seconds, rec, std::move(done));
+    rec.operation = std::string(plan.fn->name);
     auto args = std::make_shared<Args>();
+    if (auto refused = decode(plan, std::move(body), *args, rec)) return done(std::move(*refused));
+    if (!admission_.try_enter()) {
+        return done(refuse("queue", "overloaded: " + std::to_string(admission_.capacity()) +
+                                        " requests are running or queued (workers + max-queue)", rec));
+    }
+    run(plan, std::move(args), rec, std::move(done));
+}
+
+// The body into `args` (the body is freed here): the error answer, else nullopt.
+std::optional<HttpResponse> Router::decode(const Plan& plan, std::string body, Args& args, RequestRecord& rec) const {
+    const FunctionSpec& fn = *plan.fn;
     std::optional<ApiError> err;
     try {
-        err = plan.binary_in ? decode_ssz_request(fn, body, limits_, *args)
-                             : decode_json_request(fn, body, limits_, *args);
+        err = plan.binary_in ? decode_ssz_request(fn, body, limits_, args) : decode_json_request(fn, body, limits_, args);
     } catch (const std::bad_alloc&) {
         err = ApiError{503, "out of memory while decoding the request", {}};
     }
     std::string().swap(body);  // the decoded arguments are all that is needed now
-    if (err) {
-        HttpResponse r = err->status == 503 ? unavailable(err->message) : error(*err);
-        r.operation = std::string(fn.name);
-        r.outcome = err->status == 503 ? "rejected" : "invalid_input";
-        if (ops_) {
-            if (err->status == 503) ops_->on_rejected("memory");
-            ops_->on_operation(fn.name, r.outcome, -1, -1);
-        }
-        return done(std::move(r));
-    }
+    if (!err) return std::nullopt;
+    if (err->status == 503) return refuse("memory", err->message, rec);
+    rec.outcome = "invalid_input";
+    return error(*err, rec);
+}
 
-    if (!admission_.try_enter()) {
-        HttpResponse r = unavailable("overloaded: " + std::to_string(admission_.capacity()) +
-                                     " requests are running or queued (workers + max-queue)");
-        r.operation = std::string(fn.name);
-        r.outcome = "rejected";
-        if (ops_) {
-            ops_->on_rejected("queue");
-            ops_->on_operation(fn.name, "rejected", -1, -1);
-        }
-        return done(std::move(r));
-    }
+// On a worker: runs the admitted request, then leaves admission and calls `done`.
+void Router::run(const Plan& plan, std::shared_ptr<Args> args, RequestRecord& rec, Done done) {
     const kzg::Context* ctx = state_.context();
-    const bool binary_out = plan.binary_out;
-    const auto queued = std::chrono::steady_clock::now();
-    pool_.post([this, ctx, &fn, args, binary_out, queued, request_id = plan.request_id, pool = pool_.shared().get(),
+    const auto queued = RequestRecord::Clock::now();
+    pool_.post([this, ctx, &fn = *plan.fn, args = std::move(args), binary_out = plan.binary_out, queued, rec = &rec,
                 done = std::move(done)]() mutable {
-        using ms = std::chrono::duration<double, std::milli>;
-        const auto started = std::chrono::steady_clock::now();
-        log_line("debug", "operation started", {{"request_id", request_id}, {"operation", fn.name}});
-        HttpResponse r;
-        int valid = -1;
-        try {
-            Outcome out;
-            if (auto e = invoke(*ctx, fn, *args, out, pool)) {
-                r = error(*e);
-                r.outcome = e->status == 400 ? "invalid_input" : "error";
-            } else {
-                r.outcome = "ok";
-                if (out.kind == Output::kValid || out.kind == Output::kSidecarChecks) valid = out.valid ? 1 : 0;
-                if (binary_out) {
-                    r.content_type = std::string(kOctets);
-                    r.body = encode_ssz_outcome(out);
-                } else {
-                    r.body = encode_json_outcome(out);
-                }
-            }
-        } catch (const std::bad_alloc&) {
-            r = unavailable("out of memory");
-            r.outcome = "error";
-        } catch (const std::exception& e) {
-            r = error(500, std::string(fn.name) + ": internal error: " + e.what());
-            r.outcome = "error";
-        }
+        const auto started = RequestRecord::Clock::now();
+        log_line("debug", "operation started", {{"request_id", rec->request_id}, {"operation", fn.name}});
+        HttpResponse r = execute(*ctx, fn, *args, binary_out, *rec);
         args.reset();
-        r.operation = std::string(fn.name);
-        const auto finished = std::chrono::steady_clock::now();
-        r.queue_ms = ms(started - queued).count();
-        r.work_ms = ms(finished - started).count();
-        if (ops_) ops_->on_operation(fn.name, r.outcome, std::chrono::duration<double>(finished - started).count(), valid);
-        if (r.outcome == "ok") {
+        const auto finished = RequestRecord::Clock::now();
+        rec->ran = true;
+        rec->queued = started - queued;
+        rec->worked = finished - started;
+        const double work_ms = std::chrono::duration<double, std::milli>(rec->worked).count();
+        if (rec->outcome == "ok") {
             log_line("debug", "operation finished",
-                     {{"request_id", request_id}, {"operation", fn.name}, {"outcome", r.outcome}, {"duration_ms", r.work_ms}});
+                     {{"request_id", rec->request_id}, {"operation", fn.name}, {"outcome", rec->outcome}, {"duration_ms", work_ms}});
         } else {
-            log_line(r.outcome == "error" ? "error" : "info", "operation failed",
-                     {{"request_id", request_id},
+            log_line(rec->outcome == "error" ? "error" : "info", "operation failed",
+                     {{"request_id", rec->request_id},
                       {"operation", fn.name},
-                      {"outcome", r.outcome},
-                      {"duration_ms", r.work_ms},
-                      {"error", r.error}});
+                      {"outcome", rec->outcome},
+                      {"duration_ms", work_ms},
+                      {"error", rec->error}});
         }
         admission_.leave();
         done(std::move(r));
+    });
+}
+
+// Runs `fn`: the answer; the outcome (and a verification's answer) in `rec`.
+HttpResponse Router::execute(const kzg::Context& ctx, const FunctionSpec& fn, const Args& args, bool binary_out,
+                             RequestRecord& rec) const {
+    HttpResponse r;
+    try {
+        Outcome out;
+        if (auto e = invoke(ctx, fn, args, out, pool_.shared().get())) {
+            r = error(*e, rec);
+            rec.outcome = e->status == 400 ? "invalid_input" : "error";
+            return r;
+        }
+        rec.outcome = "ok";
+        if (out.kind == Output::kValid || out.kind == Output::kSidecarChecks) rec.valid = out.valid ? 1 : 0;
+        if (binary_out) {
+            r.content_type = std::string(kOctets);
+            r.body = encode_ssz_outcome(out);
+        } else {
+            r.body = encode_json_outcome(out);
+        }
+    } catch (const std::bad_alloc&) {
+        r = unavailable("out of memory", rec);
+        rec.outcome = "error";
+    } catch (const std::exception& e) {
+        r = error(500, std::string(fn.name) + ": internal error: " + e.what(), rec);
+        rec.outcome = "error";
+    }
+    return r;
+}
+
+// GET /debug/cpu-profile: starts a capture; the server's timer ends it and
+// completes the request through `done`, like a worker's answer.
+void Router::capture_cpu_profile(int seconds, RequestRecord& rec, Done done) {
+    std::string why;
+    if (!timer_) return done(error(503, "cpu profiles need the server's timers", rec));
+    if (!ops::CpuProfiler::start(&why)) {
+        // 409: another capture is running; 503: the timer or buffer could not be set up.
+        return done(why.find("already") != std::string::npos ? error(409, why, rec) : error(503, why, rec));
+    }
+    log_line("info", "cpu profile started", {{"seconds", seconds}});
+    auto capture = std::make_shared<CpuCapture>();
+    timer_(std::chrono::seconds(seconds), [capture, done = std::move(done)] {
+        ops::CpuProfiler::Result r = capture->finish();
+        log_line("info", "cpu profile captured", {{"seconds", r.seconds}, {"samples", r.samples}, {"dropped", r.dropped}});
+        HttpResponse res;
+        res.content_type = "text/plain; charset=utf-8";
+        res.body = std::move(r.folded);
+        res.headers.emplace_back("X-Profile-Samples", std::to_string(r.samples));
+        res.headers.emplace_back("X-Profile-Dropped", std::to_string(r.dropped));
+        done(std::move(res));
     });
 }
 

@@ -3,8 +3,9 @@
 // One strand per connection; the acceptor, signals and drain timers share a
 // control strand. A connection reads a whole request (headers, then body,
 // under one read deadline), hands it to the Router and reads nothing more
-// until the response has been written: crypto runs on the worker pool, whose
-// completion is posted back to the connection's strand.
+// until the response has been written: crypto runs on the worker pool (and a
+// CPU profile on a timer), whose completion is posted back to the connection's
+// strand. The request's RequestRecord is finished once it has been written.
 #include "service/server.hpp"
 
 #include <fcntl.h>
@@ -29,6 +30,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -36,7 +38,6 @@
 #include <unordered_map>
 
 #include "kzg/version.hpp"
-#include "ops/cpu_profiler.hpp"
 #include "service/handover.hpp"
 #include "service/sd_notify.hpp"
 #include "ops/log.hpp"
@@ -115,7 +116,15 @@ struct Server::Impl {
           level_signals(control, SIGUSR1, SIGUSR2),
           delay_timer(control),
           drain_timer(control),
-          retry_timer(control) {}
+          retry_timer(control) {
+        // The router's deferred completions (GET /debug/cpu-profile) run on the
+        // I/O threads' timers, like the connections' own.
+        router.set_timer([this](std::chrono::seconds delay, std::function<void()> task) {
+            auto timer = std::make_shared<asio::steady_timer>(ioc, delay);
+            timer->async_wait([timer, task = std::move(task)](beast::error_code) { task(); });
+        });
+    }
+    ~Impl() { router.set_timer(nullptr); }
 
     void add(const std::shared_ptr<SessionBase>& s);
     void remove(SessionBase* s);
@@ -184,10 +193,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
           // a chunk-size line, its extensions and the trailers all must fit
           // (Beast's header limit does not cover the chunked framing).
           buffer_(static_cast<std::size_t>(srv.cfg.max_header_bytes) + kReadSlack) {}
-    ~Session() {
-        if (profiling_) ops::CpuProfiler::stop();  // the server stopped during a capture
-        srv_.remove(this);
-    }
+    ~Session() { srv_.remove(this); }
     Session(const Session&) = delete;
     Session& operator=(const Session&) = delete;
 
@@ -242,9 +248,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     // Over max-connections: a 503 without reading the request, then close.
     void send_rejection() {
         begin_request();
-        srv_.router.observe_rejected("connections");
-        HttpResponse r = srv_.router.unavailable("too many connections (max-connections " +
-                                                 std::to_string(srv_.cfg.max_connections) + ")");
+        HttpResponse r = srv_.router.refuse("connections", "too many connections (max-connections " +
+                                                               std::to_string(srv_.cfg.max_connections) + ")",
+                                            record_);
         r.close = true;
         send(std::move(r));
     }
@@ -276,19 +282,15 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     }
 
     void begin_request() {
-        start_ = Clock::now();
-        deadline_ = start_ + seconds(cfg().read_timeout);
-        request_id_ = new_request_id();
-        method_ = "-";
-        route_ = "-";
+        record_ = RequestRecord{};
+        record_.start = Clock::now();
+        record_.request_id = new_request_id();
+        deadline_ = record_.start + seconds(cfg().read_timeout);
         head_ = false;
         keep_alive_ = false;
         version_ = 11;
+        unread_body_ = false;
         plan_ = Plan{};
-        profile_close_ = false;
-        operation_.clear();
-        outcome_.clear();
-        error_.clear();
     }
 
     void read_header() {
@@ -305,45 +307,19 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         if (ec) return on_read_error(ec);
         served_++;
         auto& req = parser_->get();
-        method_ = std::string(req.method_string().substr(0, 20));
-        if (const auto id = req["X-Request-Id"]; valid_request_id(id)) request_id_ = std::string(id);
+        record_.method = std::string(req.method_string().substr(0, 20));
+        if (const auto id = req["X-Request-Id"]; valid_request_id(id)) record_.request_id = std::string(id);
         keep_alive_ = req.keep_alive();
         version_ = req.version();
         head_ = req.method() == http::verb::head;
-        RequestHead head;
-        head.method = req.method_string();
-        head.target = req.target();
-        head.content_type = req[http::field::content_type];
-        head.accept = req[http::field::accept];
-        head.authorization = req[http::field::authorization];
-        if (auto n = parser_->content_length()) head.content_length = *n;
-        head.chunked = parser_->chunked();
-        head.admin = admin_;
-        // RFC 9112 6.1: without "chunked" last the body cannot be framed (400, and
-        // close, or the body would be read as the next request); any coding
-        // besides chunked is not implemented (501).
-        if (const auto te = req[http::field::transfer_encoding]; !te.empty() && !beast::iequals(te, "chunked")) {
-            const std::string shown = "\"" + std::string(te.substr(0, 60)) + "\"";
-            HttpResponse r = parser_->chunked()
-                                 ? srv_.router.error(501, "unsupported transfer coding in Transfer-Encoding " + shown +
-                                                              " (only chunked)")
-                                 : srv_.router.error(400, "Transfer-Encoding " + shown +
-                                                              " does not end in chunked: the body cannot be framed");
-            r.close = true;
-            return send(std::move(r));
-        }
-        plan_ = srv_.router.route(head);
-        plan_.request_id = request_id_;
-        route_ = plan_.route;
-        if (plan_.cpu_profile_seconds > 0) {
-            if ((head.content_length && *head.content_length > 0) || head.chunked) profile_close_ = true;
-            return run_cpu_profile(plan_.cpu_profile_seconds);
-        }
-        if (plan_.respond_now) {
-            // The body (if any) is not read: the connection cannot be reused.
-            if ((head.content_length && *head.content_length > 0) || head.chunked) plan_.response.close = true;
-            return send(std::move(plan_.response));
-        }
+        if (auto refused = check_framing(req)) return send(std::move(*refused));
+        const RequestHead head = request_head(req);
+        plan_ = srv_.router.route(head, record_);
+        // A body left unread: the connection cannot be reused.
+        const bool has_body = (head.content_length && *head.content_length > 0) || head.chunked;
+        unread_body_ = has_body && !plan_.reads_body;
+        if (plan_.respond_now) return send(std::move(plan_.response));
+        if (!plan_.reads_body) return run(std::string());  // GET /debug/cpu-profile
         parser_->body_limit(cfg().max_body_bytes);
         if (beast::iequals(req[http::field::expect], "100-continue")) {
             auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, version_);
@@ -357,26 +333,33 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         read_body();
     }
 
-    // GET /debug/cpu-profile: the router started the capture; a timer on this
-    // connection's strand ends it, so no thread waits for the window.
-    void run_cpu_profile(int window_s) {
-        profiling_ = true;
-        lowest().expires_never();
-        profile_timer_.emplace(stream_.get_executor());
-        profile_timer_->expires_after(std::chrono::seconds(window_s));
-        profile_timer_->async_wait([self = this->shared_from_this()](beast::error_code) {
-            ops::CpuProfiler::Result r = ops::CpuProfiler::stop();
-            self->profiling_ = false;
-            log_line("info", "cpu profile captured",
-                     {{"seconds", r.seconds}, {"samples", r.samples}, {"dropped", r.dropped}});
-            HttpResponse res;
-            res.content_type = "text/plain; charset=utf-8";
-            res.body = std::move(r.folded);
-            res.headers.emplace_back("X-Profile-Samples", std::to_string(r.samples));
-            res.headers.emplace_back("X-Profile-Dropped", std::to_string(r.dropped));
-            res.close = self->profile_close_;
-            self->send(std::move(res));
-        });
+    RequestHead request_head(const http::request<http::string_body>& req) const {
+        RequestHead head;
+        head.method = req.method_string();
+        head.target = req.target();
+        head.content_type = req[http::field::content_type];
+        head.accept = req[http::field::accept];
+        head.authorization = req[http::field::authorization];
+        if (auto n = parser_->content_length()) head.content_length = *n;
+        head.chunked = parser_->chunked();
+        head.admin = admin_;
+        return head;
+    }
+
+    // RFC 9112 6.1: without "chunked" last the body cannot be framed (400, and
+    // close, or the body would be read as the next request); any coding
+    // besides chunked is not implemented (501).
+    std::optional<HttpResponse> check_framing(const http::request<http::string_body>& req) {
+        const auto te = req[http::field::transfer_encoding];
+        if (te.empty() || beast::iequals(te, "chunked")) return std::nullopt;
+        const std::string shown = "\"" + std::string(te.substr(0, 60)) + "\"";
+        HttpResponse r = parser_->chunked()
+                             ? srv_.router.error(501, "unsupported transfer coding in Transfer-Encoding " + shown +
+                                                          " (only chunked)", record_)
+                             : srv_.router.error(400, "Transfer-Encoding " + shown +
+                                                          " does not end in chunked: the body cannot be framed", record_);
+        r.close = true;
+        return r;
     }
 
     void read_body() {
@@ -389,15 +372,21 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         if (ec == http::error::body_limit) {
             HttpResponse r = srv_.router.error(413, "request body is larger than the limit of " +
                                                         std::to_string(cfg().max_body_bytes) +
-                                                        " bytes (max-body-bytes)");
+                                                        " bytes (max-body-bytes)", record_);
             r.close = true;
             return send(std::move(r));
         }
         if (ec) return on_read_error(ec);
-        lowest().expires_never();  // the request is complete; crypto time is not the client's
         std::string body = std::move(parser_->get().body());
         parser_.reset();
-        srv_.router.handle(plan_, std::move(body), [self = this->shared_from_this()](HttpResponse r) {
+        run(std::move(body));
+    }
+
+    // The request is read: the router completes it (a worker's answer, a CPU
+    // profile's) and its answer is posted back to this connection's strand.
+    void run(std::string body) {
+        lowest().expires_never();  // crypto (or a capture's) time is not the client's
+        srv_.router.handle(plan_, std::move(body), record_, [self = this->shared_from_this()](HttpResponse r) {
             asio::post(self->stream_.get_executor(),
                        [self, r = std::move(r)]() mutable { self->send(std::move(r)); });
         });
@@ -407,38 +396,32 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
         if (ec == http::error::header_limit) {
             HttpResponse r = srv_.router.error(431, "request headers are larger than the limit of " +
                                                         std::to_string(cfg().max_header_bytes) +
-                                                        " bytes (max-header-bytes)");
+                                                        " bytes (max-header-bytes)", record_);
             r.close = true;
             return send(std::move(r));
         }
         if (ec == beast::error::timeout) {
             log_line("warn", "read timeout: connection closed",
-                     {{"request_id", request_id_}, {"method", method_}, {"route", route_}});
+                     {{"request_id", record_.request_id}, {"method", record_.method}, {"route", record_.route}});
             return close_now();
         }
         if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof ||
             ec == asio::error::connection_reset || ec == asio::error::operation_aborted ||
             ec == asio::error::bad_descriptor || ec == asio::error::broken_pipe)
             return close_now();
-        HttpResponse r = srv_.router.error(400, "malformed HTTP request: " + ec.message());
+        HttpResponse r = srv_.router.error(400, "malformed HTTP request: " + ec.message(), record_);
         r.close = true;
         send(std::move(r));
     }
 
     void send(HttpResponse r) {
-        plan_.reservation.release();
-        plan_.memory.release();
-        status_ = r.status;
-        queue_ms_ = r.queue_ms;
-        work_ms_ = r.work_ms;
-        operation_ = std::move(r.operation);
-        outcome_ = std::move(r.outcome);
-        error_ = std::move(r.error);
-        const bool keep = keep_alive_ && !r.close && !srv_.closing.load();
+        plan_.reserved.release();
+        record_.status = r.status;
+        const bool keep = keep_alive_ && !r.close && !unread_body_ && !srv_.closing.load();
         auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_);
         res->set(http::field::server, "kzgd/" + std::string(kzg::version()));
         res->set(http::field::content_type, r.content_type);
-        res->set("X-Request-Id", request_id_);
+        res->set("X-Request-Id", record_.request_id);
         for (auto& [name, value] : r.headers) res->set(name, value);
         res->body() = std::move(r.body);
         res->prepare_payload();
@@ -456,24 +439,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
 
     void on_write(bool keep, beast::error_code ec, std::size_t) {
         res_.reset();
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
-        srv_.router.observe_http(route_, status_, ms / 1000);
-        if (cfg().access_log) {
-            // Names, sizes and timings only: never a blob, cell or other payload.
-            std::vector<LogField> f = {{"request_id", request_id_},
-                                       {"method", method_},
-                                       {"route", route_},
-                                       {"status", status_},
-                                       {"duration_ms", ms}};
-            if (work_ms_ >= 0) {
-                f.emplace_back("queue_ms", queue_ms_);
-                f.emplace_back("work_ms", work_ms_);
-            }
-            if (!operation_.empty()) f.emplace_back("operation", operation_);
-            if (!outcome_.empty()) f.emplace_back("outcome", outcome_);
-            if (!error_.empty()) f.emplace_back("error", error_);
-            log_line(status_ >= 500 ? "warn" : "info", "request", f);
-        }
+        srv_.router.finish(record_);  // the access log line, metrics, profiler
         if (ec) return close_now();
         if (!keep) return linger_close();
         wait_request();
@@ -519,22 +485,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
     bool idle_ = false;
     std::size_t served_ = 0;  // requests read on this connection
     std::optional<asio::steady_timer> grace_;
-    std::optional<asio::steady_timer> profile_timer_;  // GET /debug/cpu-profile
-    bool profiling_ = false;
-    bool profile_close_ = false;
     // The current request.
-    Clock::time_point start_;
+    RequestRecord record_;  // what observability sees of it; finished once written
     Clock::time_point deadline_;
-    std::string request_id_;
-    std::string method_ = "-";
-    std::string route_ = "-";
     unsigned version_ = 11;
     bool head_ = false;
     bool keep_alive_ = false;
-    int status_ = 0;
-    double queue_ms_ = -1;
-    double work_ms_ = -1;
-    std::string operation_, outcome_, error_;
+    bool unread_body_ = false;  // it has a body that is not read: close after answering
     Plan plan_;
 };
 
