@@ -117,7 +117,7 @@ namespace {
 
 template <class T>
 std::optional<ApiError> error_of(const FunctionSpec& fn, const kzg::Result<T>& r) {
-    if (r) return std::nullopt;
+    if (r.ok()) return std::nullopt;
     ApiError e;
     if (r.code() == kzg::ErrorCode::kInvalidInput) {
         e.status = 400;
@@ -132,38 +132,44 @@ std::optional<ApiError> error_of(const FunctionSpec& fn, const kzg::Result<T>& r
 
 }  // namespace
 
+ApiError invalid_elements(std::vector<Failure> failures) {
+    ApiError e{400, failures.empty() ? std::string() : failures.front().message, std::move(failures)};
+    if (e.failures.size() > 1) e.message += " (and " + std::to_string(e.failures.size() - 1) + " more)";
+    return e;
+}
+
 std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, const Args& a, Outcome& out,
                                kzg::ThreadPool* pool) {
     out.kind = fn.output;
     switch (fn.id) {
         case FunctionId::kBlobToKzgCommitment: {
             auto r = ctx.blob_to_kzg_commitment(*a.blob);
-            if (r) out.point = *r;
+            if (r) out.point = kzg::Bytes48{r->bytes};
             return error_of(fn, r);
         }
         case FunctionId::kComputeKzgProof: {
             auto r = ctx.compute_kzg_proof(*a.blob, a.z);
-            if (r) out.point = r->proof, out.y = r->y;
+            if (r) out.point = kzg::Bytes48{r->proof.bytes}, out.y = r->y;
             return error_of(fn, r);
         }
         case FunctionId::kComputeBlobKzgProof: {
             auto r = ctx.compute_blob_kzg_proof(*a.blob, a.commitment);
-            if (r) out.point = *r;
+            if (r) out.point = kzg::Bytes48{r->bytes};
             return error_of(fn, r);
         }
         case FunctionId::kVerifyKzgProof: {
             auto r = ctx.verify_kzg_proof(a.commitment, a.z, a.y, a.proof);
-            if (r) out.valid = *r;
+            if (r.ok()) out.valid = *r;
             return error_of(fn, r);
         }
         case FunctionId::kVerifyBlobKzgProof: {
             auto r = ctx.verify_blob_kzg_proof(*a.blob, a.commitment, a.proof);
-            if (r) out.valid = *r;
+            if (r.ok()) out.valid = *r;
             return error_of(fn, r);
         }
         case FunctionId::kVerifyBlobKzgProofBatch: {
             auto r = ctx.verify_blob_kzg_proof_batch(a.blobs, a.commitments, a.proofs);
-            if (r) out.valid = *r;
+            if (r.ok()) out.valid = *r;
             return error_of(fn, r);
         }
         case FunctionId::kComputeCells: {
@@ -189,7 +195,7 @@ std::optional<ApiError> invoke(const kzg::Context& ctx, const FunctionSpec& fn, 
         }
         case FunctionId::kVerifyCellKzgProofBatch: {
             auto r = ctx.verify_cell_kzg_proof_batch(a.commitments, a.cell_indices, a.cells, a.proofs);
-            if (r) out.valid = *r;
+            if (r.ok()) out.valid = *r;
             return error_of(fn, r);
         }
         case FunctionId::kComputeBlobSidecar: return compute_blob_sidecar(ctx, a, out, pool);

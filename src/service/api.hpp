@@ -86,9 +86,11 @@ const FunctionSpec* find_function(std::string_view name);
 struct Args {
     std::unique_ptr<kzg::Blob> blob;
     kzg::Bytes32 z, y;
-    kzg::Bytes48 commitment, proof;
+    kzg::KZGCommitment commitment;
+    kzg::KZGProof proof;
     std::vector<kzg::Blob> blobs;
-    std::vector<kzg::Bytes48> commitments, proofs;
+    std::vector<kzg::KZGCommitment> commitments;
+    std::vector<kzg::KZGProof> proofs;
     std::vector<std::uint64_t> cell_indices;
     std::vector<kzg::Cell> cells;
     std::uint64_t version = 1;  // compute_blob_sidecar (optional in JSON)
@@ -97,14 +99,16 @@ struct Args {
     struct BlobSidecar {
         std::string error;
         std::size_t blob = 0;  // index into blobs
-        kzg::Bytes48 commitment, proof;
+        kzg::KZGCommitment commitment;
+        kzg::KZGProof proof;
     };
     std::vector<BlobSidecar> blob_sidecars;
     struct ColumnSidecar {
         std::string error;
         std::uint64_t index = 0;  // the column
         std::vector<kzg::Cell> column;
-        std::vector<kzg::Bytes48> commitments, proofs;
+        std::vector<kzg::KZGCommitment> commitments;
+        std::vector<kzg::KZGProof> proofs;
     };
     std::vector<ColumnSidecar> column_sidecars;
 };
@@ -135,6 +139,10 @@ struct ApiError {
     std::string message;
     std::vector<Failure> failures;
 };
+
+// The 400 for one or more bad elements: the first one's message, with
+// " (and N more)" when there are several, and all of them as failures.
+ApiError invalid_elements(std::vector<Failure> failures);
 
 // Size limits applied while decoding (configurable).
 struct DecodeLimits {

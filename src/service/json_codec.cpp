@@ -75,9 +75,7 @@ std::optional<ApiError> decode_field(const FunctionSpec& fn, Field f, const JVal
         default: break;
     }
     if (failures.empty()) return std::nullopt;
-    ApiError e{400, failures.front().message, std::move(failures)};
-    if (e.failures.size() > 1) e.message += " (and " + std::to_string(e.failures.size() - 1) + " more)";
-    return e;
+    return invalid_elements(std::move(failures));
 }
 
 // ---- output --------------------------------------------------------------------

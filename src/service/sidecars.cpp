@@ -64,7 +64,7 @@ std::optional<ApiError> compute_blob_sidecar(const kzg::Context& ctx, const Args
         for (std::size_t i = 0; i < n; i++) one_blob(i);
     }
 
-    ApiError e;
+    std::vector<Failure> failures;
     for (std::size_t i = 0; i < n; i++) {
         if (errors[i].code == kzg::ErrorCode::kOk) continue;
         std::string message = "blobs[" + std::to_string(i) + "]";
@@ -73,17 +73,23 @@ std::optional<ApiError> compute_blob_sidecar(const kzg::Context& ctx, const Args
         if (errors[i].code != kzg::ErrorCode::kInvalidInput) {
             return ApiError{500, "compute_blob_sidecar: " + message, {}};
         }
-        e.failures.push_back({i, std::move(message)});
+        failures.push_back({i, std::move(message)});
     }
-    if (e.failures.empty()) return std::nullopt;
-    e.message = e.failures.front().message;
-    if (e.failures.size() > 1) e.message += " (and " + std::to_string(e.failures.size() - 1) + " more)";
-    return e;
+    if (failures.empty()) return std::nullopt;
+    return invalid_elements(std::move(failures));
+}
+
+// The sidecars' failures in the order of `data`; valid when there are none.
+static void conclude(Outcome& out) {
+    std::sort(out.failures.begin(), out.failures.end(),
+              [](const Failure& x, const Failure& y) { return x.index < y.index; });
+    out.valid = out.failures.empty();
 }
 
 void verify_blob_sidecars(const kzg::Context& ctx, const Args& a, Outcome& out) {
     out.failures.clear();
-    std::vector<kzg::Bytes48> commitments, proofs;
+    std::vector<kzg::KZGCommitment> commitments;
+    std::vector<kzg::KZGProof> proofs;
     std::vector<std::size_t> decoded;  // positions in data of the sidecars that decoded
     for (std::size_t i = 0; i < a.blob_sidecars.size(); i++) {
         const auto& s = a.blob_sidecars[i];
@@ -104,22 +110,21 @@ void verify_blob_sidecars(const kzg::Context& ctx, const Args& a, Outcome& out) 
     if (!all_valid) {
         for (std::size_t k = 0; k < decoded.size(); k++) {
             auto r = ctx.verify_blob_kzg_proof(a.blobs[k], commitments[k], proofs[k]);
-            if (r && *r) continue;
+            if (r.ok() && *r) continue;
             out.failures.push_back(
-                {decoded[k], r ? std::string("kzg_proof: the proof does not verify against the blob and kzg_commitment")
+                {decoded[k], r.ok() ? std::string("kzg_proof: the proof does not verify against the blob and kzg_commitment")
                                : rename_argument(r.error(), {{"commitment", "kzg_commitment"},
                                                              {"proof", "kzg_proof"}})});
         }
     }
-    std::sort(out.failures.begin(), out.failures.end(),
-              [](const Failure& x, const Failure& y) { return x.index < y.index; });
-    out.valid = out.failures.empty();
+    conclude(out);
 }
 
 void verify_data_column_sidecars(const kzg::Context& ctx, const Args& a, Outcome& out) {
     out.failures.clear();
     // Every cell of every well-formed sidecar, for one batch check.
-    std::vector<kzg::Bytes48> commitments, proofs;
+    std::vector<kzg::KZGCommitment> commitments;
+    std::vector<kzg::KZGProof> proofs;
     std::vector<std::uint64_t> cell_indices;
     std::vector<kzg::Cell> cells;
     std::vector<std::size_t> checked;
@@ -157,8 +162,8 @@ void verify_data_column_sidecars(const kzg::Context& ctx, const Args& a, Outcome
             const auto& s = a.column_sidecars[i];
             const std::vector<std::uint64_t> column_index(s.column.size(), s.index);
             auto r = ctx.verify_cell_kzg_proof_batch(s.commitments, column_index, s.column, s.proofs);
-            if (r && *r) continue;
-            if (!r) {
+            if (r.ok() && *r) continue;
+            if (!r.ok()) {
                 out.failures.push_back({i, rename_argument(r.error(), {{"commitments", "kzg_commitments"},
                                                                          {"cells", "column"},
                                                                          {"proofs", "kzg_proofs"}})});
@@ -169,7 +174,7 @@ void verify_data_column_sidecars(const kzg::Context& ctx, const Args& a, Outcome
             for (std::size_t k = 0; k < s.column.size(); k++) {
                 auto one = ctx.verify_cell_kzg_proof_batch(std::span(&s.commitments[k], 1), std::span(&s.index, 1),
                                                            std::span(&s.column[k], 1), std::span(&s.proofs[k], 1));
-                if (one && !*one) {
+                if (one.ok() && !*one) {
                     why = "kzg_proofs[" + std::to_string(k) + "]: the cell proof of column[" + std::to_string(k) +
                           "] does not verify against kzg_commitments[" + std::to_string(k) + "]";
                     break;
@@ -178,9 +183,7 @@ void verify_data_column_sidecars(const kzg::Context& ctx, const Args& a, Outcome
             out.failures.push_back({i, std::move(why)});
         }
     }
-    std::sort(out.failures.begin(), out.failures.end(),
-              [](const Failure& x, const Failure& y) { return x.index < y.index; });
-    out.valid = out.failures.empty();
+    conclude(out);
 }
 
 }  // namespace kzgd

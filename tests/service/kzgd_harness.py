@@ -49,6 +49,20 @@ GRACEFUL_STOP = os.environ.get("KZG_TEST_GRACEFUL_STOP", "") not in ("", "0")
 STRICT = os.environ.get("KZG_STRICT", "") not in ("", "0")
 
 
+def read_to_eof(sock):
+    """Everything sock gives until EOF, a reset or its timeout."""
+    chunks = []
+    while True:
+        try:
+            c = sock.recv(65536)
+        except (socket.timeout, ConnectionResetError):
+            break
+        if not c:
+            break
+        chunks.append(c)
+    return b"".join(chunks)
+
+
 def scaled(seconds):
     """A latency bound or deadline, stretched by KZG_TEST_TIME_SCALE."""
     return seconds * TIME_SCALE
@@ -89,22 +103,10 @@ def _surface(what, text):
     sys.stderr.write(f"\n==== {what} ====\n{text}\n==== end of kzgd stderr ====\n")
     sys.stderr.flush()
 
-# Request fields of each function, in SSZ container order.
-FIELDS = {
-    "blob_to_kzg_commitment": ["blob"],
-    "compute_kzg_proof": ["blob", "z"],
-    "compute_blob_kzg_proof": ["blob", "commitment"],
-    "verify_kzg_proof": ["commitment", "z", "y", "proof"],
-    "verify_blob_kzg_proof": ["blob", "commitment", "proof"],
-    "verify_blob_kzg_proof_batch": ["blobs", "commitments", "proofs"],
-    "compute_cells": ["blob"],
-    "compute_cells_and_kzg_proofs": ["blob"],
-    "recover_cells_and_kzg_proofs": ["cell_indices", "cells"],
-    "verify_cell_kzg_proof_batch": ["commitments", "cell_indices", "cells", "proofs"],
-}
-SIZES = {"blob": BLOB, "z": 32, "y": 32, "commitment": 48, "proof": 48,
-         "blobs": BLOB, "commitments": 48, "proofs": 48, "cells": CELL, "cell_indices": 8}
-LISTS = {"blobs", "commitments", "proofs", "cells", "cell_indices"}
+# Request fields of each function, in SSZ container order; bytes of a field's
+# value (of a list's element); the list fields. From docs/openapi.json
+# (kzgd_functions.py; checked against kzgd::functions() by service_openapi_table).
+from kzgd_functions import FIELDS, LISTS, SIZES  # noqa: E402
 OUTPUT = {
     "blob_to_kzg_commitment": "commitment",
     "compute_kzg_proof": "proof_y",
@@ -227,16 +229,7 @@ class Kzgd:
             s.sendall(data)
             if shut:
                 s.shutdown(socket.SHUT_WR)
-            chunks = []
-            while True:
-                try:
-                    c = s.recv(65536)
-                except (socket.timeout, ConnectionResetError):
-                    break
-                if not c:
-                    break
-                chunks.append(c)
-            return b"".join(chunks)
+            return read_to_eof(s)
         finally:
             s.close()
 

@@ -228,14 +228,7 @@ class BadRequests(unittest.TestCase):
                 except socket.timeout:
                     pass
             s.settimeout(10)
-            while True:
-                try:
-                    c = s.recv(65536)
-                except (socket.timeout, ConnectionResetError):
-                    break
-                if not c:
-                    break
-                raw += c
+            raw += h.read_to_eof(s)
         finally:
             s.close()
         st, hd, body = self.parse_raw(raw)

@@ -6,25 +6,16 @@ Usage: test_config.py KZGD VECTORS_DIR"""
 import json
 import os
 import sys
-import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kzgd_harness as h  # noqa: E402
+from tempdir_case import TempDirCase  # noqa: E402
 
 MAINNET_SHA256 = "608ac720ba55fc77f65d155391020fc5b0501db266a3e360e734d6c0db0dfae3"
 
 
-class Config(unittest.TestCase):
-    def setUp(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.addCleanup(self.tmp.cleanup)
-
-    def write(self, name, text):
-        path = os.path.join(self.tmp.name, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
+class Config(TempDirCase):
 
     def info(self, *args, env=None):
         with h.Kzgd(*args, env=env) as server:

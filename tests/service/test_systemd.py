@@ -37,6 +37,7 @@ import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import kzgd_harness as h  # noqa: E402
+from tempdir_case import TempDirCase  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 UNIT = os.path.join(ROOT, "deploy", "systemd", "kzgd.service")
@@ -311,17 +312,12 @@ def table_keys():
     return keys
 
 
-class CheckConfig(unittest.TestCase):
+class CheckConfig(TempDirCase):
+    tmp_prefix = "kzgd-check-"
+
     def setUp(self):
         h.require_binary()
-        self.tmp = tempfile.TemporaryDirectory(prefix="kzgd-check-")
-        self.addCleanup(self.tmp.cleanup)
-
-    def write(self, name, text):
-        path = os.path.join(self.tmp.name, name)
-        with open(path, "w") as f:
-            f.write(text)
-        return path
+        super().setUp()
 
     def test_valid_prints_sources_and_touches_nothing(self):
         conf = self.write("kzgd.conf", "# a comment\n\nworkers = 2\nmax-cells = 30\nmax-queue = 7\n")
