@@ -28,13 +28,18 @@ static bool is_compressed_infinity(const std::uint8_t* in, std::size_t n) {
     return true;
 }
 
-PointStatus g1_decode_affine(blst_p1_affine& out, const std::uint8_t in[48]) {
+PointStatus g1_decode_affine_on_curve(blst_p1_affine& out, const std::uint8_t in[48]) {
     if (is_compressed_infinity(in, 48)) {
         std::memset(&out, 0, sizeof out);
         return PointStatus::kOk;
     }
     if (const BLST_ERROR e = blst_p1_uncompress(&out, in); e != BLST_SUCCESS) return status_of(e);
-    if (!blst_p1_affine_in_g1(&out)) return PointStatus::kNotInSubgroup;
+    return PointStatus::kOk;
+}
+
+PointStatus g1_decode_affine(blst_p1_affine& out, const std::uint8_t in[48]) {
+    if (const PointStatus s = g1_decode_affine_on_curve(out, in); s != PointStatus::kOk) return s;
+    if (!blst_p1_affine_is_inf(&out) && !blst_p1_affine_in_g1(&out)) return PointStatus::kNotInSubgroup;
     return PointStatus::kOk;
 }
 
@@ -67,21 +72,18 @@ const blst_p1& g1_identity() {
     return identity;
 }
 
-blst_p1 g1_mul(const blst_p1& p, const Fr& s) {
+// [s] p with blst's multiplication for the group (blst_p1_mult, blst_p2_mult).
+template <class P, void (*Mult)(P*, const P*, const byte*, std::size_t)>
+static P mul_by_fr(const P& p, const Fr& s) {
     blst_scalar sc;
     blst_scalar_from_fr(&sc, &s);
-    blst_p1 r;
-    blst_p1_mult(&r, &p, sc.b, 255);
+    P r;
+    Mult(&r, &p, sc.b, 255);
     return r;
 }
 
-blst_p2 g2_mul(const blst_p2& p, const Fr& s) {
-    blst_scalar sc;
-    blst_scalar_from_fr(&sc, &s);
-    blst_p2 r;
-    blst_p2_mult(&r, &p, sc.b, 255);
-    return r;
-}
+blst_p1 g1_mul(const blst_p1& p, const Fr& s) { return mul_by_fr<blst_p1, blst_p1_mult>(p, s); }
+blst_p2 g2_mul(const blst_p2& p, const Fr& s) { return mul_by_fr<blst_p2, blst_p2_mult>(p, s); }
 
 // Below this many terms a plain double-and-add loop beats Pippenger's set-up
 // (and blst's Pippenger needs at least 2 points).

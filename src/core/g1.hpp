@@ -26,6 +26,10 @@ PointStatus g1_decode(blst_p1& out, const std::uint8_t in[48]);
 // Same for compressed G2 points (trusted-setup loading).
 PointStatus g2_decode(blst_p2_affine& out, const std::uint8_t in[96]);
 PointStatus g1_decode_affine(blst_p1_affine& out, const std::uint8_t in[48]);
+// g1_decode_affine without the subgroup check (kNotInSubgroup only where
+// blst's decompression itself reports it), for callers that check many points
+// at once (core/g1_subgroup_batch.hpp). Infinity decodes to all-zero.
+PointStatus g1_decode_affine_on_curve(blst_p1_affine& out, const std::uint8_t in[48]);
 
 inline void g1_encode(std::uint8_t out[48], const blst_p1& p) { blst_p1_compress(out, &p); }
 

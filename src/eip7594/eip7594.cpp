@@ -22,6 +22,7 @@
 //                                  about twice the input; plus a fixed 128 * 64 Fr
 //                                  (256 KiB) and, per distinct commitment, ~250 B.
 //   compute_verify_cell_kzg_proof_batch_challenge: the transcript (~2.2 KiB per cell).
+#include <atomic>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -29,6 +30,9 @@
 
 #include "context/inputs.hpp"
 #include "context/phase.hpp"
+#include "core/g1.hpp"
+#include "core/g1_subgroup_batch.hpp"
+#include "eip4844/blob_decode.hpp"
 #include "eip7594/internal.hpp"
 
 namespace kzg {
@@ -95,8 +99,34 @@ std::optional<Error> validate_recovery_inputs(std::vector<Fr>& cosets_evals,
     return cells_to_cosets_evals(cosets_evals, cells, "cells");
 }
 
+// Decodes every proof onto the curve and checks them for G1 membership
+// together (core/g1_subgroup_batch.hpp: a wrong acceptance has probability
+// below 2^-128). False, with `out` unspecified, when there are too few proofs
+// for it to pay, or on any fault: the caller then decodes proof by proof,
+// which names the fault.
+bool decode_proofs_batched(const detail::ContextImpl& impl, std::span<const KZGProof> bytes,
+                           std::span<blst_p1> out) {
+    const std::size_t n = bytes.size();
+    if (n < core::kSubgroupBatchMinPoints) return false;
+    std::vector<blst_p1_affine> points(n);
+    std::atomic<bool> fault{false};
+    impl.parallel(n, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1 && !fault.load(std::memory_order_relaxed); k++)
+            if (core::g1_decode_affine_on_curve(points[k], bytes[k].data()) != core::PointStatus::kOk) fault = true;
+    });
+    if (fault || core::g1_batch_in_g1(points, impl.parallel_for()) != core::SubgroupBatch::kAllInG1) return false;
+    for (std::size_t k = 0; k < n; k++) {
+        if (blst_p1_affine_is_inf(&points[k])) {
+            out[k] = core::g1_identity();
+        } else {
+            blst_p1_from_affine(&out[k], &points[k]);
+        }
+    }
+    return true;
+}
+
 struct Bytes48Hash {
-    std::size_t operator()(const Bytes48& b) const {
+    std::size_t operator()(const KZGCommitment& b) const {
         // Bytes 1..8 of a compressed point are bits of its x-coordinate.
         std::size_t h = 0;
         for (std::size_t i = 1; i < 9; i++) h = (h << 8) | b.bytes[i];
@@ -110,10 +140,7 @@ Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
     // Spec compute_cells: blob -> polynomial -> coefficients -> evaluations over every coset.
     constexpr std::string_view op = "compute_cells";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    {
-        PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-    }
+    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob)) return *e;
     PhaseTimer fft(impl_->options, op, "fft");  // to coefficients, then every coset
     eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
     return eip7594::compute_cells_polynomialcoeff(poly, impl_->eip7594, &blob);
@@ -123,10 +150,7 @@ Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) c
     // Spec compute_cells_and_kzg_proofs -> compute_cells_and_kzg_proofs_polynomialcoeff.
     constexpr std::string_view op = "compute_cells_and_kzg_proofs";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    {
-        PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = detail::blob_to_polynomial(poly, blob, "blob")) return *e;
-    }
+    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob)) return *e;
     {
         PhaseTimer t(impl_->options, op, "fft");
         eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
@@ -162,10 +186,10 @@ Result<std::vector<Cell>> Context::recover_cells(std::span<const std::uint64_t> 
     return eip7594::compute_cells_polynomialcoeff(coeffs, impl_->eip7594);
 }
 
-Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commitments_bytes,
+Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment> commitments_bytes,
                                                   std::span<const std::uint64_t> cell_indices,
                                                   std::span<const Cell> cells,
-                                                  std::span<const Bytes48> proofs_bytes) const {
+                                                  std::span<const KZGProof> proofs_bytes) const {
     // Spec verify_cell_kzg_proof_batch.
     const std::size_t n = cell_indices.size();
     if (commitments_bytes.size() != n || cells.size() != n || proofs_bytes.size() != n)
@@ -179,10 +203,10 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commi
     PhaseTimer decode(impl_->options, "verify_cell_kzg_proof_batch", "decode");  // commitments, cells, proofs
     // Deduplicate the commitments (first occurrence order, as the spec's
     // list comprehension) and decode each distinct one once.
-    std::vector<Bytes48> unique_bytes;
+    std::vector<KZGCommitment> unique_bytes;
     std::vector<blst_p1> unique_points;
     std::vector<std::uint64_t> commitment_indices(n);
-    std::unordered_map<Bytes48, std::uint64_t, Bytes48Hash> seen;
+    std::unordered_map<KZGCommitment, std::uint64_t, Bytes48Hash> seen;
     for (std::size_t k = 0; k < n; k++) {
         auto [it, inserted] = seen.try_emplace(commitments_bytes[k], unique_bytes.size());
         if (inserted) {
@@ -197,16 +221,20 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commi
     std::vector<Fr> cosets_evals;
     if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells")) return *e;
 
-    // Decompressing and subgroup-checking the proofs dominates: split it across
-    // the pool; the error reported is the lowest index's, as in a serial loop.
+    // Decompressing and subgroup-checking the proofs dominates. Many proofs
+    // are checked together (decode_proofs_batched); otherwise, and whenever
+    // that finds a fault, proof by proof across the pool, so that the error
+    // is the lowest index's, as in a serial loop.
     std::vector<blst_p1> proofs(n);
-    std::vector<std::optional<Error>> errors(n);
-    impl_->parallel(n, [&](std::size_t k0, std::size_t k1) {
-        for (std::size_t k = k0; k < k1; k++)
-            if ((errors[k] = decode_g1(proofs[k], proofs_bytes[k], indexed("proofs", k)))) return;
-    });
-    for (auto& e : errors)
-        if (e) return *e;
+    if (!decode_proofs_batched(*impl_, proofs_bytes, proofs)) {
+        std::vector<std::optional<Error>> errors(n);
+        impl_->parallel(n, [&](std::size_t k0, std::size_t k1) {
+            for (std::size_t k = k0; k < k1; k++)
+                if ((errors[k] = decode_g1(proofs[k], proofs_bytes[k], indexed("proofs", k)))) return;
+        });
+        for (auto& e : errors)
+            if (e) return *e;
+    }
     decode.stop();
 
     PhaseTimer pairing(impl_->options, "verify_cell_kzg_proof_batch", "pairing");  // RLC, MSMs, pairing
@@ -215,9 +243,9 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const Bytes48> commi
 }
 
 Result<Bytes32> Context::compute_verify_cell_kzg_proof_batch_challenge(
-    std::span<const Bytes48> commitments, std::span<const std::uint64_t> commitment_indices,
+    std::span<const KZGCommitment> commitments, std::span<const std::uint64_t> commitment_indices,
     std::span<const std::uint64_t> cell_indices, std::span<const Cell> cosets_evals,
-    std::span<const Bytes48> proofs) const {
+    std::span<const KZGProof> proofs) const {
     const std::size_t n = cell_indices.size();
     if (commitment_indices.size() != n || cosets_evals.size() != n || proofs.size() != n)
         return invalid("lists differ in length: " + std::to_string(commitment_indices.size()) +
