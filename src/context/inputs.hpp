@@ -63,4 +63,14 @@ inline std::optional<Error> blob_to_polynomial(std::span<core::Fr> out, const Bl
     return std::nullopt;
 }
 
+// blob_to_polynomial without the conversion to Montgomery form: out[i]'s limbs
+// hold the element's integer (core::fr_plain_from_bytes). Same checks, same error.
+inline std::optional<Error> blob_to_plain_polynomial(std::span<core::Fr> out, const Blob& blob, const Arg& field) {
+    for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++) {
+        if (!core::fr_plain_from_bytes(out[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT))
+            return non_canonical_element(field, i);
+    }
+    return std::nullopt;
+}
+
 }  // namespace kzg::detail

@@ -24,6 +24,13 @@ struct FftDomain {
 // where w_m = w^(n/m) and m = data.size(). Inverse: the reverse, scaled by 1/m.
 void fr_fft(std::span<Fr> data, const FftDomain& d);
 void fr_ifft(std::span<Fr> data, const FftDomain& d);
+// The same transforms without the bit-reversal permutations that bracket
+// them: fr_fft_to_brp leaves the evaluations in bit-reversed order, and
+// fr_ifft_unscaled_from_brp takes them in bit-reversed order (when
+// input_is_brp) and leaves m times the coefficients. Both are linear over the
+// limbs, so they also work on elements kept outside Montgomery form.
+void fr_fft_to_brp(std::span<Fr> data, const FftDomain& d);
+void fr_ifft_unscaled_from_brp(std::span<Fr> data, const FftDomain& d, bool input_is_brp = true);
 void g1_fft(std::span<blst_p1> data, const FftDomain& d);
 void g1_ifft(std::span<blst_p1> data, const FftDomain& d);
 // The same, each level's butterflies split by `par` (they are independent).

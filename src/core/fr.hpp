@@ -62,6 +62,15 @@ inline bool fr_plain_from_bytes(blst_fr& plain, const std::uint8_t in[32]) {
     return false;  // equal to the modulus
 }
 
+// The inverse of fr_plain_from_bytes: plain limbs (below the modulus) as the
+// spec's 32-byte big-endian encoding.
+inline void fr_plain_to_bytes(std::uint8_t out[32], const blst_fr& plain) {
+    for (std::size_t k = 0; k < 4; k++) {
+        const std::uint64_t v = __builtin_bswap64(plain.l[3 - k]);
+        std::memcpy(out + 8 * k, &v, 8);
+    }
+}
+
 // A plain integer below the modulus into Montgomery form.
 inline Fr fr_from_plain(const blst_fr& plain) {
     Fr out;

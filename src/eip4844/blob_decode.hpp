@@ -31,4 +31,12 @@ inline std::optional<Error> decode_blob_phase(const ContextOptions& options, std
     return decode_blob_phase(options, operation, poly, blob, [] { return std::optional<Error>(); });
 }
 
+// The "decode" phase for callers that keep the blob's elements outside
+// Montgomery form (blob_to_plain_polynomial).
+inline std::optional<Error> decode_blob_plain_phase(const ContextOptions& options, std::string_view operation,
+                                                    std::span<core::Fr> poly, const Blob& blob) {
+    PhaseTimer t(options, operation, "decode");
+    return blob_to_plain_polynomial(poly, blob, "blob");
+}
+
 }  // namespace kzg::detail

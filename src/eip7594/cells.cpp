@@ -9,10 +9,18 @@
 
 namespace kzg::eip7594 {
 
-void polynomial_eval_to_coeff(std::span<Fr> poly, const Tables& t) {
-    // Spec: fft_field(bit_reversal_permutation(polynomial), roots_of_unity(4096), inv=True)
-    core::bit_reversal_permutation(poly);
-    core::fr_ifft(poly, t.fft);
+void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t) {
+    // Spec polynomial_eval_to_coeff is fft_field(bit_reversal_permutation(p), inv=True).
+    // An inverse FFT by decimation in time starts by permuting its input into
+    // bit-reversed order, which undoes the spec's permutation: neither is done.
+    core::fr_ifft_unscaled_from_brp(poly, t.fft);
+}
+
+void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly) {
+    // Limbs m*c times the Montgomery form of R/m give c*R, c's Montgomery form.
+    static const Fr k = core::fr_mul(core::fr_from_plain(core::fr_one()),  // R's Montgomery form
+                                     core::fr_inv(core::fr_from_u64(FIELD_ELEMENTS_PER_BLOB)));
+    for (auto& c : poly) blst_fr_mul(&c, &c, &k);
 }
 
 std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, const Tables& t) {
@@ -21,13 +29,13 @@ std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, con
     // coset_for_cell(k)[j] = roots_of_unity_brp[64k + j].
     std::vector<Fr> ext(FIELD_ELEMENTS_PER_EXT_BLOB, core::fr_zero());
     std::copy(coeffs.begin(), coeffs.begin() + FIELD_ELEMENTS_PER_BLOB, ext.begin());
-    core::fr_fft(ext, t.fft);
-    core::bit_reversal_permutation(std::span<Fr>(ext));
+    core::fr_fft_to_brp(ext, t.fft);
     return ext;
 }
 
-// Spec coset_evals_to_cell for all 128 cells of the extended evaluations.
-static std::vector<Cell> coset_evals_to_cells(std::span<const Fr> ext) {
+std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t) {
+    const std::vector<Fr> ext = compute_extended_evaluations_rbo(coeffs, t);
+    // Spec coset_evals_to_cell for all 128 cells.
     std::vector<Cell> cells(CELLS_PER_EXT_BLOB);
     for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) {
         for (std::size_t j = 0; j < FIELD_ELEMENTS_PER_CELL; j++)
@@ -36,39 +44,48 @@ static std::vector<Cell> coset_evals_to_cells(std::span<const Fr> ext) {
     return cells;
 }
 
-std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t, const Blob* blob) {
-    if (!blob) return coset_evals_to_cells(compute_extended_evaluations_rbo(coeffs, t));
+std::vector<Cell> compute_cells_from_scaled_coeffs(std::span<const Fr> scaled, const Tables& t, const Blob& blob) {
     // The first half of the extended domain in bit-reversed order is the blob's
     // own domain (w_8192^(2i) = w_4096^i), so cells 0..63 are the blob's bytes.
     // The second half is the coset w_8192 * D: one FFT of size 4096 of the
     // coefficients scaled by w_8192^i, instead of an FFT of size 8192.
+    //
+    // `scaled` holds plain limbs m*c_i (blob_evals_to_scaled_coeffs of the
+    // undecoded integers). A Montgomery product by odd_coset_scale[i], the
+    // Montgomery form of w^i/m, leaves plain limbs c_i w^i; the FFT is linear
+    // over limbs, so its outputs are the plain integers of the evaluations,
+    // and the bytes need no conversion out of Montgomery form.
     constexpr std::size_t n = FIELD_ELEMENTS_PER_BLOB, half_cells = CELLS_PER_EXT_BLOB / 2;
     std::vector<Fr> odd(n);
-    for (std::size_t i = 0; i < n; i++) odd[i] = core::fr_mul(coeffs[i], t.fft.roots[i]);
-    core::fr_fft(odd, t.fft);
-    core::bit_reversal_permutation(std::span<Fr>(odd));
+    for (std::size_t i = 0; i < n; i++) blst_fr_mul(&odd[i], &scaled[i], &t.odd_coset_scale[i]);
+    core::fr_fft_to_brp(odd, t.fft);
     std::vector<Cell> cells(CELLS_PER_EXT_BLOB);
     for (std::size_t k = 0; k < half_cells; k++)
-        std::copy_n(blob->data() + k * BYTES_PER_CELL, BYTES_PER_CELL, cells[k].data());
+        std::copy_n(blob.data() + k * BYTES_PER_CELL, BYTES_PER_CELL, cells[k].data());
     for (std::size_t k = 0; k < half_cells; k++) {
         for (std::size_t j = 0; j < FIELD_ELEMENTS_PER_CELL; j++)
-            core::fr_to_bytes(cells[half_cells + k].data() + j * BYTES_PER_FIELD_ELEMENT,
-                              odd[k * FIELD_ELEMENTS_PER_CELL + j]);
+            core::fr_plain_to_bytes(cells[half_cells + k].data() + j * BYTES_PER_FIELD_ELEMENT,
+                                    odd[k * FIELD_ELEMENTS_PER_CELL + j]);
     }
     return cells;
 }
 
-Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
-                                                                    const core::ParallelFor& par, const Blob* blob) {
+Result<std::vector<KZGProof>> compute_cell_kzg_proofs(std::span<const Fr> coeffs, const Tables& t,
+                                                      const core::ParallelFor& par) {
     auto fk20 = t.fk20();
     if (!fk20) return fk20.error();
-    CellsAndProofs out;
-    out.cells = compute_cells_polynomialcoeff(coeffs, t, blob);
     std::vector<blst_p1> proofs(CELLS_PER_EXT_BLOB);
     compute_fk20_cell_proofs(proofs, coeffs, t, **fk20, par);
-    out.proofs.resize(CELLS_PER_EXT_BLOB);
-    for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) core::g1_encode(out.proofs[k].data(), proofs[k]);
+    std::vector<KZGProof> out(CELLS_PER_EXT_BLOB);
+    for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) core::g1_encode(out[k].data(), proofs[k]);
     return out;
+}
+
+Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
+                                                                    const core::ParallelFor& par) {
+    auto proofs = compute_cell_kzg_proofs(coeffs, t, par);
+    if (!proofs) return proofs.error();
+    return CellsAndProofs{compute_cells_polynomialcoeff(coeffs, t), std::move(*proofs)};
 }
 
 }  // namespace kzg::eip7594

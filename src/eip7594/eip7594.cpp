@@ -137,26 +137,33 @@ struct Bytes48Hash {
 }  // namespace
 
 Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
-    // Spec compute_cells: blob -> polynomial -> coefficients -> evaluations over every coset.
+    // Spec compute_cells: blob -> polynomial -> coefficients -> evaluations over
+    // every coset. The elements stay plain integers throughout (cells.cpp).
     constexpr std::string_view op = "compute_cells";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob)) return *e;
+    if (auto e = detail::decode_blob_plain_phase(impl_->options, op, poly, blob)) return *e;
     PhaseTimer fft(impl_->options, op, "fft");  // to coefficients, then every coset
-    eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
-    return eip7594::compute_cells_polynomialcoeff(poly, impl_->eip7594, &blob);
+    eip7594::blob_evals_to_scaled_coeffs(poly, impl_->eip7594);
+    return eip7594::compute_cells_from_scaled_coeffs(poly, impl_->eip7594, blob);
 }
 
 Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) const {
     // Spec compute_cells_and_kzg_proofs -> compute_cells_and_kzg_proofs_polynomialcoeff.
     constexpr std::string_view op = "compute_cells_and_kzg_proofs";
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob)) return *e;
+    if (auto e = detail::decode_blob_plain_phase(impl_->options, op, poly, blob)) return *e;
+    CellsAndProofs out;
     {
-        PhaseTimer t(impl_->options, op, "fft");
-        eip7594::polynomial_eval_to_coeff(poly, impl_->eip7594);
+        PhaseTimer t(impl_->options, op, "fft");  // to coefficients, and the cells
+        eip7594::blob_evals_to_scaled_coeffs(poly, impl_->eip7594);
+        out.cells = eip7594::compute_cells_from_scaled_coeffs(poly, impl_->eip7594, blob);
+        eip7594::scaled_plain_coeffs_to_montgomery(poly);
     }
-    PhaseTimer fk20(impl_->options, op, "fk20");  // cells, then the FK20 MSMs and G1 FFTs
-    return eip7594::compute_cells_and_kzg_proofs_polynomialcoeff(poly, impl_->eip7594, impl_->parallel_for(), &blob);
+    PhaseTimer fk20(impl_->options, op, "fk20");  // the FK20 MSMs and G1 FFTs
+    auto proofs = eip7594::compute_cell_kzg_proofs(poly, impl_->eip7594, impl_->parallel_for());
+    if (!proofs) return proofs.error();
+    out.proofs = std::move(*proofs);
+    return out;
 }
 
 Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std::uint64_t> cell_indices,

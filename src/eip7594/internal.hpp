@@ -22,9 +22,15 @@ using core::Fr;
 
 // ---- cells.cpp ----------------------------------------------------------------
 
-// Spec polynomial_eval_to_coeff, in place: FIELD_ELEMENTS_PER_BLOB evaluations
-// over the bit-reversed blob domain -> monomial coefficients.
-void polynomial_eval_to_coeff(std::span<Fr> poly, const Tables& t);
+// Spec polynomial_eval_to_coeff without its final division by m = 4096, in
+// place: the FIELD_ELEMENTS_PER_BLOB evaluations over the bit-reversed blob
+// domain -> m times the monomial coefficients. Linear over the limbs: on
+// plain limbs (detail::blob_to_plain_polynomial) it gives plain limbs.
+void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t);
+
+// Plain limbs of m times the coefficients -> the coefficients in Montgomery
+// form, in place (one product each, as the division by m would cost anyway).
+void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly);
 
 // The evaluations of a polynomial (FIELD_ELEMENTS_PER_BLOB coefficients) over
 // bit_reversal_permutation(compute_roots_of_unity(FIELD_ELEMENTS_PER_EXT_BLOB)):
@@ -32,16 +38,22 @@ void polynomial_eval_to_coeff(std::span<Fr> poly, const Tables& t);
 std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, const Tables& t);
 
 // Spec compute_cells over a polynomial in coefficient form (no proofs).
-// `blob`, when given, is the (validated) blob the coefficients came from: its
-// bytes are the first 64 cells, and only the other half is computed.
-std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
-                                                const Blob* blob = nullptr);
+std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
+
+// Spec compute_cells of a (validated) blob, from `scaled`, the plain limbs of
+// blob_evals_to_scaled_coeffs over the blob's integers: the blob's bytes are
+// the first 64 cells, and only the other half is computed.
+std::vector<Cell> compute_cells_from_scaled_coeffs(std::span<const Fr> scaled, const Tables& t, const Blob& blob);
+
+// The CELLS_PER_EXT_BLOB FK20 proofs of a polynomial in coefficient form
+// (Montgomery), encoded. An error only when the FK20 tables cannot be built
+// (see Tables::fk20).
+Result<std::vector<KZGProof>> compute_cell_kzg_proofs(std::span<const Fr> coeffs, const Tables& t,
+                                                      const core::ParallelFor& par);
 
 // Spec compute_cells_and_kzg_proofs_polynomialcoeff: cells plus FK20 proofs.
-// An error only when the FK20 tables cannot be built (see Tables::fk20).
 Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
-                                                                    const core::ParallelFor& par,
-                                                                    const Blob* blob = nullptr);
+                                                                    const core::ParallelFor& par);
 
 // ---- fk20.cpp -----------------------------------------------------------------
 

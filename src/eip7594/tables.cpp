@@ -59,6 +59,13 @@ std::optional<Error> build_fk20(Fk20Tables& out, const std::vector<blst_p1_affin
 
 }  // namespace
 
+std::vector<core::Fr> make_odd_coset_scale(const core::FftDomain& ext) {
+    std::vector<core::Fr> out(FIELD_ELEMENTS_PER_BLOB);
+    const core::Fr inv_m = core::fr_inv(core::fr_from_u64(FIELD_ELEMENTS_PER_BLOB));
+    for (std::size_t i = 0; i < out.size(); i++) out[i] = core::fr_mul(ext.roots[i], inv_m);
+    return out;
+}
+
 Result<const Fk20Tables*> Tables::fk20() const {
     std::call_once(once_, [this] {
         try {

@@ -4,7 +4,8 @@
 // Memory (bytes), on 64-bit targets:
 //   fft.roots + fft.inv_roots   2 * 8192 * 32           =   524,288
 //   Fk20Tables::columns         128 * 64 * 96 (affine)  =   786,432
-//   total                                               = 1,310,720 (1.25 MiB)
+//   odd_coset_scale             4096 * 32               =   131,072
+//   total                                               = 1,441,792 (1.38 MiB)
 //   Fk20Tables::msm (precompute = w > 0)  8192 * ceil(256/w) * 96  (w = 8: 25,165,824)
 // The columns are c-kzg's precompute=0 layout (x_ext_fft_columns).
 #pragma once
@@ -40,11 +41,17 @@ struct Fk20Tables {
     std::optional<core::FixedBaseMsm> msm;
 };
 
+std::vector<core::Fr> make_odd_coset_scale(const core::FftDomain& ext);
+
 class Tables {
   public:
     // Roots of unity of the extended domain (size FIELD_ELEMENTS_PER_EXT_BLOB);
     // serves every power-of-two FFT size up to 8192 (64, 128, 4096, 8192).
     core::FftDomain fft{FIELD_ELEMENTS_PER_EXT_BLOB};
+
+    // w_8192^i / 4096 for i < 4096: moves 4096 times a blob's coefficients
+    // onto the odd coset w_8192 * D in one product each (cells.cpp).
+    std::vector<core::Fr> odd_coset_scale = make_odd_coset_scale(fft);
 
     // The FK20 tables, built at construction or, with lazy_tables, on first
     // use (once, thread-safe). An error when the setup yields an unusable

@@ -1,6 +1,7 @@
 // core/roots.hpp and core/fft.hpp: roots of unity, bit reversal, FFTs.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <numeric>
 
 #include "core/fft.hpp"
@@ -122,6 +123,66 @@ TEST(Fft, InverseIsIdentityAllSizes) {
             fr_fft(v, *d);
             ASSERT_TRUE(same(v, orig)) << "ifft then fft, size " << m << " domain " << d->n;
         }
+    }
+}
+
+// The permutation-free forms against the plain ones: fr_fft_to_brp is
+// bit_reversal_permutation(fr_fft(.)), fr_ifft_unscaled_from_brp is m times
+// fr_ifft(bit_reversal_permutation(.)).
+TEST(Fft, PermutationFreeFormsMatchThePlainOnes) {
+    unit::Rng rng(24);
+    const FftDomain big(8192);
+    for (std::size_t m = 1; m <= 8192; m *= 2) {
+        const FftDomain own(m);
+        for (const FftDomain* d : {&big, &own}) {
+            const auto orig = random_vector(rng, m);
+            auto want = orig;
+            fr_fft(want, *d);
+            bit_reversal_permutation(std::span<Fr>(want));
+            auto got = orig;
+            fr_fft_to_brp(got, *d);
+            ASSERT_TRUE(same(got, want)) << "fft to brp, size " << m << " domain " << d->n;
+
+            auto coeffs = orig;  // orig as bit-reversed evaluations
+            bit_reversal_permutation(std::span<Fr>(coeffs));
+            fr_ifft(coeffs, *d);
+            const Fr mm = fr_from_u64(m);
+            for (auto& c : coeffs) c = fr_mul(c, mm);
+            got = orig;
+            fr_ifft_unscaled_from_brp(got, *d);
+            ASSERT_TRUE(same(got, coeffs)) << "unscaled ifft from brp, size " << m << " domain " << d->n;
+            got = orig;
+            bit_reversal_permutation(std::span<Fr>(got));
+            fr_ifft_unscaled_from_brp(got, *d, false);
+            ASSERT_TRUE(same(got, coeffs)) << "unscaled ifft, natural input, size " << m << " domain " << d->n;
+        }
+    }
+}
+
+// Both transforms are linear over the limbs, so elements kept as plain
+// integers (no Montgomery form) come out as the plain integers of the results.
+TEST(Fft, PlainLimbsGivePlainResults) {
+    unit::Rng rng(25);
+    const FftDomain d(8192);
+    auto plain_of = [](const Fr& x) {
+        blst_scalar s;
+        blst_scalar_from_fr(&s, &x);
+        Fr out;
+        std::memcpy(out.l, s.b, sizeof out.l);  // blst_scalar is little-endian bytes
+        return out;
+    };
+    for (std::size_t m : {2u, 64u, 4096u}) {
+        const auto mont = random_vector(rng, m);
+        std::vector<Fr> plain(m);
+        for (std::size_t i = 0; i < m; i++) plain[i] = plain_of(mont[i]);
+        ASSERT_FALSE(same(plain, mont));
+        auto a = mont, b = plain;
+        fr_fft_to_brp(a, d);
+        fr_fft_to_brp(b, d);
+        for (std::size_t i = 0; i < m; i++) ASSERT_TRUE(fr_equal(b[i], plain_of(a[i]))) << "fft " << m << " " << i;
+        fr_ifft_unscaled_from_brp(a, d);
+        fr_ifft_unscaled_from_brp(b, d);
+        for (std::size_t i = 0; i < m; i++) ASSERT_TRUE(fr_equal(b[i], plain_of(a[i]))) << "ifft " << m << " " << i;
     }
 }
 
