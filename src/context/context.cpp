@@ -23,6 +23,7 @@ Result<std::unique_ptr<ContextImpl>> make_context_impl(setup::TrustedSetup&& s, 
     impl->g2_gen_lines = std::make_unique<core::G2Prepared>(g2_gen);
     impl->g2_s_lines = std::make_unique<core::G2Prepared>(impl->g2_monomial[1]);
     impl->g2_s64_lines = std::make_unique<core::G2Prepared>(impl->g2_monomial[FIELD_ELEMENTS_PER_CELL]);
+    impl->g1_gen_table = std::make_unique<core::G1GeneratorTable>();
     impl->roots_brp = core::compute_roots_of_unity(FIELD_ELEMENTS_PER_BLOB);
     core::bit_reversal_permutation(std::span<core::Fr>(impl->roots_brp));
     auto bad_window = [](int bits) { return bits != 0 && (bits < 2 || bits > 16); };

@@ -14,6 +14,7 @@
 
 #include "core/fft.hpp"
 #include "core/g1.hpp"
+#include "core/g1_generator_table.hpp"
 #include "core/fr.hpp"
 #include "core/msm_fixed_base.hpp"
 #include "core/parallel.hpp"
@@ -36,6 +37,8 @@ struct ContextImpl {
     // Miller-loop lines of G2, [s]G2 and [s^64]G2, the fixed second arguments
     // of every verification pairing.
     std::unique_ptr<core::G2Prepared> g2_gen_lines, g2_s_lines, g2_s64_lines;
+    // Multiples of G1 for the [y]G1 of every verification (78 KiB).
+    std::unique_ptr<core::G1GeneratorTable> g1_gen_table;
 
     unsigned table_threads = 1;  // threads that build tables
     std::unique_ptr<setup::TableStore> tables;  // the cache directory, and where each table came from

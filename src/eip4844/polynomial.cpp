@@ -1,5 +1,6 @@
 #include "eip4844/polynomial.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -20,54 +21,71 @@ static std::ptrdiff_t index_in_domain(const detail::ContextImpl& ctx, const Fr& 
     return -1;
 }
 
-Fr evaluate_polynomial_in_evaluation_form(const detail::ContextImpl& ctx, std::span<const Fr> poly, const Fr& z) {
-    const std::size_t n = FIELD_ELEMENTS_PER_BLOB;
-    if (auto i = index_in_domain(ctx, z); i >= 0) return poly[static_cast<std::size_t>(i)];
+// sum_i p_i w_i / (z - w_i) over the bit-reversed blob domain, z off it.
+//
+// The domain's elements pair up: w_(2k+1) = -w_(2k) in bit-reversed order,
+// and w_(2k)^2 = w_k for k < n/2. A pair's two terms share one denominator:
+//   p w/(z - w) - q w/(z + w) = ((p - q) zw + (p + q) w^2) / (z^2 - w^2),
+// so Montgomery's batch inversion runs over n/2 denominators: 7 products a
+// pair instead of 10.
+//
+// Every p_i enters only products with Montgomery-form factors, so the sum is
+// in p's own form: plain limbs in, plain limbs out (evaluate_blob_in_evaluation_form).
+static Fr barycentric_sum(const detail::ContextImpl& ctx, std::span<const Fr> p, const Fr& z) {
+    constexpr std::size_t half = FIELD_ELEMENTS_PER_BLOB / 2;
+    const std::vector<Fr>& w = ctx.roots_brp;
+    thread_local std::vector<Fr> numer(half), prefix(half);
+    const Fr z2 = core::fr_sqr(z);
+    Fr acc = core::fr_one();
+    for (std::size_t k = 0; k < half; k++) {
+        Fr zw, diff, sum, t;
+        blst_fr_mul(&zw, &z, &w[2 * k]);
+        blst_fr_sub(&diff, &p[2 * k], &p[2 * k + 1]);
+        blst_fr_add(&sum, &p[2 * k], &p[2 * k + 1]);
+        blst_fr_mul(&diff, &diff, &zw);
+        blst_fr_mul(&t, &sum, &w[k]);  // w[k] = w[2k]^2
+        blst_fr_add(&numer[k], &diff, &t);
+        prefix[k] = acc;
+        blst_fr_sub(&t, &z2, &w[k]);  // z is off the domain: never zero
+        blst_fr_mul(&acc, &acc, &t);
+    }
+    Fr inv = core::fr_inv(acc);
+    Fr total = core::fr_zero();
+    for (std::size_t k = half; k-- > 0;) {
+        Fr inv_k, t;
+        blst_fr_mul(&inv_k, &inv, &prefix[k]);  // 1 / (z^2 - w_k)
+        blst_fr_sub(&t, &z2, &w[k]);
+        blst_fr_mul(&inv, &inv, &t);
+        blst_fr_mul(&t, &numer[k], &inv_k);
+        blst_fr_add(&total, &total, &t);
+    }
+    return total;
+}
 
-    std::vector<Fr> inv(n);
-    for (std::size_t i = 0; i < n; i++) inv[i] = core::fr_sub(z, ctx.roots_brp[i]);
-    core::fr_batch_inverse(inv);  // z is off the domain: no zero
-    Fr sum = core::fr_zero();
-    for (std::size_t i = 0; i < n; i++)
-        sum = core::fr_add(sum, core::fr_mul(core::fr_mul(poly[i], ctx.roots_brp[i]), inv[i]));
-    // sum * (z^n - 1) / n
-    const Fr zn_minus_one = core::fr_sub(core::fr_pow(z, n), core::fr_one());
-    const Fr inv_width = core::fr_inv(core::fr_from_u64(n));
+// y = sum * (z^n - 1) / n.
+static Fr barycentric_scale(const Fr& sum, const Fr& z) {
+    const Fr zn_minus_one = core::fr_sub(core::fr_pow(z, FIELD_ELEMENTS_PER_BLOB), core::fr_one());
+    const Fr inv_width = core::fr_inv(core::fr_from_u64(FIELD_ELEMENTS_PER_BLOB));
     return core::fr_mul(core::fr_mul(sum, zn_minus_one), inv_width);
+}
+
+Fr evaluate_polynomial_in_evaluation_form(const detail::ContextImpl& ctx, std::span<const Fr> poly, const Fr& z) {
+    if (auto i = index_in_domain(ctx, z); i >= 0) return poly[static_cast<std::size_t>(i)];
+    return barycentric_scale(barycentric_sum(ctx, poly, z), z);
 }
 
 std::optional<std::size_t> evaluate_blob_in_evaluation_form(const detail::ContextImpl& ctx, const Blob& blob,
                                                             const Fr& z, Fr& y) {
-    const std::size_t n = FIELD_ELEMENTS_PER_BLOB;
-    thread_local std::vector<blst_fr> plain(n), c(n), prefix(n);
-    for (std::size_t i = 0; i < n; i++)
+    // The elements are read as plain integers; one conversion of the sum
+    // replaces one per element.
+    thread_local std::vector<blst_fr> plain(FIELD_ELEMENTS_PER_BLOB);
+    for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++)
         if (!core::fr_plain_from_bytes(plain[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT)) return i;
     if (auto i = index_in_domain(ctx, z); i >= 0) {
         y = core::fr_from_plain(plain[static_cast<std::size_t>(i)]);
         return std::nullopt;
     }
-    // sum_i p_i w_i / (z - w_i) by Montgomery's batch inversion. A Montgomery
-    // product of a plain p_i and a Montgomery-form x is p_i * x in plain form,
-    // so the plain elements enter the products as they are and the sum is
-    // plain: one conversion at the end replaces one per element.
-    Fr acc = core::fr_one();
-    for (std::size_t i = 0; i < n; i++) {
-        const Fr d = core::fr_sub(z, ctx.roots_brp[i]);  // z is off the domain: never zero
-        prefix[i] = acc;
-        acc = core::fr_mul(acc, d);
-        c[i] = core::fr_mul(plain[i], ctx.roots_brp[i]);  // p_i w_i, plain
-    }
-    Fr inv = core::fr_inv(acc);
-    Fr sum = core::fr_zero();
-    for (std::size_t i = n; i-- > 0;) {
-        const Fr inv_i = core::fr_mul(inv, prefix[i]);  // 1 / (z - w_i)
-        inv = core::fr_mul(inv, core::fr_sub(z, ctx.roots_brp[i]));
-        sum = core::fr_add(sum, core::fr_mul(c[i], inv_i));
-    }
-    // sum * (z^n - 1) / n
-    const Fr zn_minus_one = core::fr_sub(core::fr_pow(z, n), core::fr_one());
-    const Fr inv_width = core::fr_inv(core::fr_from_u64(n));
-    y = core::fr_mul(core::fr_mul(core::fr_from_plain(sum), zn_minus_one), inv_width);
+    y = barycentric_scale(core::fr_from_plain(barycentric_sum(ctx, plain, z)), z);
     return std::nullopt;
 }
 
@@ -108,7 +126,7 @@ bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commit
     // The spec's e(P - [y]G1, G2) == e(proof, [s]G2 - [z]G2), rearranged so that
     // both G2 arguments are fixed setup points with precomputed lines:
     //   e(P - [y]G1 + [z]proof, G2) == e(proof, [s]G2).
-    const blst_p1 lhs = core::g1_add(core::g1_sub(commitment, core::g1_mul(core::g1_generator(), y)),
+    const blst_p1 lhs = core::g1_add(core::g1_sub(commitment, ctx.g1_gen_table->mul(y)),
                                      core::g1_mul(proof, z));
     return core::pairings_verify(lhs, *ctx.g2_gen_lines, proof, *ctx.g2_s_lines);
 }
@@ -147,15 +165,32 @@ bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst
     std::vector<blst_p1> points(2 * n);
     std::vector<Fr> scalars(2 * n);
     Fr ry = core::fr_zero();
-    for (std::size_t i = 0; i < n; i++) {
-        points[i] = commitments[i];
-        points[n + i] = proofs[i];
-        scalars[i] = r_powers[i];
-        scalars[n + i] = core::fr_mul(zs[i], r_powers[i]);
+    for (std::size_t i = 0; i < n; i++) {  // blob i's two terms at 2i and 2i + 1
+        points[2 * i] = commitments[i];
+        points[2 * i + 1] = proofs[i];
+        scalars[2 * i] = r_powers[i];
+        scalars[2 * i + 1] = core::fr_mul(zs[i], r_powers[i]);
         ry = core::fr_add(ry, core::fr_mul(ys[i], r_powers[i]));
     }
-    const blst_p1 proof_lincomb = core::g1_lincomb(proofs, r_powers);
-    const blst_p1 rhs = core::g1_sub(core::g1_lincomb(points, scalars), core::g1_mul(core::g1_generator(), ry));
+    // Both sums are split into one slice per thread, each slice taking its
+    // part of both (balanced, unlike one sum per thread); partial sums added.
+    const std::size_t pieces = std::min<std::size_t>(ctx.parallelism(), n);
+    std::vector<blst_p1> lhs_part(pieces), rhs_part(pieces);
+    ctx.parallel(pieces, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; p++) {
+            const std::size_t a = n * p / pieces, b = n * (p + 1) / pieces;
+            lhs_part[p] = core::g1_lincomb(proofs.subspan(a, b - a), std::span<const Fr>(r_powers).subspan(a, b - a));
+            const std::span<const blst_p1> pts(points);
+            const std::span<const Fr> scs(scalars);
+            rhs_part[p] = core::g1_lincomb(pts.subspan(2 * a, 2 * (b - a)), scs.subspan(2 * a, 2 * (b - a)));
+        }
+    });
+    blst_p1 proof_lincomb = lhs_part[0], rhs = rhs_part[0];
+    for (std::size_t p = 1; p < pieces; p++) {
+        proof_lincomb = core::g1_add(proof_lincomb, lhs_part[p]);
+        rhs = core::g1_add(rhs, rhs_part[p]);
+    }
+    rhs = core::g1_sub(rhs, ctx.g1_gen_table->mul(ry));
     // e(sum r^i proof_i, [s]G2) == e(sum r^i (C_i - y_i + z_i proof_i), G2)
     return core::pairings_verify(proof_lincomb, *ctx.g2_s_lines, rhs, *ctx.g2_gen_lines);
 }

@@ -1,8 +1,14 @@
 // core/g1.hpp: decoding, linear combinations, pairings.
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include "core/g1.hpp"
+#include "core/g1_generator_table.hpp"
 #include "core/g1_mul_batch.hpp"
+#include "core/miller_loop.hpp"
 #include "unit/unit_helpers.hpp"
 
 namespace {
@@ -280,3 +286,102 @@ TEST(Pairing, Bilinear) {
 }
 
 }  // namespace
+
+// ---- one Miller loop over several prepared pairs -------------------------------------------
+
+namespace miller {
+
+blst_p1_affine affine(const blst_p1& p) {
+    blst_p1_affine a;
+    blst_p1_to_affine(&a, &p);
+    return a;
+}
+
+}  // namespace miller
+
+// The shared loop against the product of blst's own single-pair loops, before
+// the final exponentiation: the same Fp12 element, for one to three pairs.
+TEST(MillerLoopLinesN, EqualsTheProductOfSinglePairLoops) {
+    unit::Rng rng(37);
+    std::vector<std::unique_ptr<G2Prepared>> prepared;
+    for (int i = 0; i < 3; i++) {
+        blst_p2_affine q;
+        const blst_p2 qp = g2_mul(g2_generator(), unit::random_fr(rng));
+        blst_p2_to_affine(&q, &qp);
+        prepared.push_back(std::make_unique<G2Prepared>(q));
+    }
+    for (std::size_t n = 1; n <= 3; n++) {
+        for (int round = 0; round < 3; round++) {
+            std::vector<blst_p1_affine> ps;
+            std::vector<const blst_fp6*> lines;
+            blst_fp12 want;
+            for (std::size_t i = 0; i < n; i++) {
+                ps.push_back(miller::affine(g1_mul(g1_generator(), unit::random_fr(rng))));
+                lines.push_back(prepared[i]->lines);
+                blst_fp12 one;
+                blst_miller_loop_lines(&one, prepared[i]->lines, &ps.back());
+                if (i == 0) want = one;
+                else blst_fp12_mul(&want, &want, &one);
+            }
+            blst_fp12 got;
+            miller_loop_lines_n(got, lines, ps);
+            ASSERT_TRUE(blst_fp12_is_equal(&got, &want)) << n << " pairs, round " << round;
+        }
+    }
+}
+
+// pairings_verify on prepared points: true exactly when the pairings agree,
+// with the identity on either side.
+TEST(Pairing, PreparedBilinear) {
+    unit::Rng rng(38);
+    const Fr a = unit::random_fr(rng), b = unit::random_fr(rng);
+    blst_p2_affine b2a, g2a;
+    const blst_p2 b2 = g2_mul(g2_generator(), b);
+    blst_p2_to_affine(&b2a, &b2);
+    blst_p2_to_affine(&g2a, &g2_generator());
+    const G2Prepared pb(b2a), pg(g2a);
+    const blst_p1 a1 = g1_mul(g1_generator(), a);
+    const blst_p1 ab1 = g1_mul(g1_generator(), fr_mul(a, b));
+    EXPECT_TRUE(pairings_verify(a1, pb, ab1, pg));
+    EXPECT_FALSE(pairings_verify(a1, pb, g1_add(ab1, g1_generator()), pg));
+    EXPECT_FALSE(pairings_verify(a1, pb, a1, pg));
+    EXPECT_FALSE(pairings_verify(ab1, pb, a1, pg));
+    EXPECT_TRUE(pairings_verify(g1_identity(), pb, g1_identity(), pg));
+    EXPECT_FALSE(pairings_verify(g1_identity(), pb, a1, pg));
+    EXPECT_FALSE(pairings_verify(a1, pb, g1_identity(), pg));
+    // Agrees with the unprepared form on random pairs.
+    for (int i = 0; i < 4; i++) {
+        // e(x, G2) == e(y, [b]G2) exactly when x = [b]y.
+        const blst_p1 y = g1_mul(g1_generator(), unit::random_fr(rng));
+        const blst_p1 x = i % 2 ? g1_mul(y, b) : g1_mul(g1_generator(), unit::random_fr(rng));
+        EXPECT_EQ(pairings_verify(x, pg, y, pb), pairings_verify(x, g2_generator(), y, b2)) << i;
+        EXPECT_EQ(pairings_verify(x, pg, y, pb), i % 2 == 1) << i;
+    }
+}
+
+// ---- [s]G1 from the generator table ---------------------------------------------------------
+
+// Against blst_p1_mult on scalars whose signed digits hit every case: zero,
+// small, each digit at its extremes (16 and 17 force the carry), the top of
+// the range, and random ones.
+TEST(G1GeneratorTable, MatchesTheVariableBaseMultiplication) {
+    const G1GeneratorTable table;
+    auto check = [&](const Fr& s, const std::string& what) {
+        ASSERT_TRUE(g1_equal(table.mul(s), g1_mul(g1_generator(), s))) << what;
+    };
+    for (std::uint64_t v : {0ull, 1ull, 2ull, 15ull, 16ull, 17ull, 31ull, 32ull, 33ull, 0x10842ull, 0xffffffffull,
+                            0x8421084210842108ull, ~0ull})
+        check(fr_from_u64(v), "small " + std::to_string(v));
+    const Fr minus_one = fr_neg(fr_one());
+    check(minus_one, "r - 1");
+    check(fr_neg(fr_from_u64(16)), "r - 16");
+    // Every window's digit at 16 (no carry) and at 17 (carry into the next).
+    for (std::uint64_t d : {16ull, 17ull}) {
+        Fr s = fr_zero();
+        const Fr base = fr_from_u64(32);
+        for (unsigned k = 0; k < 51; k++) s = fr_add(fr_mul(s, base), fr_from_u64(d));
+        check(s, "all digits " + std::to_string(d));
+    }
+    unit::Rng rng(39);
+    for (int i = 0; i < 200; i++) check(unit::random_fr(rng), "random " + std::to_string(i));
+}
