@@ -23,23 +23,24 @@ void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly) {
     for (auto& c : poly) blst_fr_mul(&c, &c, &k);
 }
 
-std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, const Tables& t) {
+std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t) {
     // Evaluating at every coset_for_cell(k) is one FFT of size 8192 of the
     // zero-padded coefficients, read in bit-reversed order:
     // coset_for_cell(k)[j] = roots_of_unity_brp[64k + j].
+    // It runs over the coefficients' plain limbs (a Montgomery product by the
+    // plain integer 1 takes c*R to c): the FFT is linear over limbs, so the
+    // evaluations come out plain and go to bytes as they are, 4096
+    // conversions instead of 8192.
+    static constexpr blst_fr kPlainOne = {{1, 0, 0, 0}};
     std::vector<Fr> ext(FIELD_ELEMENTS_PER_EXT_BLOB, core::fr_zero());
-    std::copy(coeffs.begin(), coeffs.begin() + FIELD_ELEMENTS_PER_BLOB, ext.begin());
+    for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++) blst_fr_mul(&ext[i], &coeffs[i], &kPlainOne);
     core::fr_fft_to_brp(ext, t.fft);
-    return ext;
-}
-
-std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t) {
-    const std::vector<Fr> ext = compute_extended_evaluations_rbo(coeffs, t);
     // Spec coset_evals_to_cell for all 128 cells.
     std::vector<Cell> cells(CELLS_PER_EXT_BLOB);
     for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) {
         for (std::size_t j = 0; j < FIELD_ELEMENTS_PER_CELL; j++)
-            core::fr_to_bytes(cells[k].data() + j * BYTES_PER_FIELD_ELEMENT, ext[k * FIELD_ELEMENTS_PER_CELL + j]);
+            core::fr_plain_to_bytes(cells[k].data() + j * BYTES_PER_FIELD_ELEMENT,
+                                    ext[k * FIELD_ELEMENTS_PER_CELL + j]);
     }
     return cells;
 }

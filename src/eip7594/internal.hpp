@@ -32,11 +32,6 @@ void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t);
 // form, in place (one product each, as the division by m would cost anyway).
 void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly);
 
-// The evaluations of a polynomial (FIELD_ELEMENTS_PER_BLOB coefficients) over
-// bit_reversal_permutation(compute_roots_of_unity(FIELD_ELEMENTS_PER_EXT_BLOB)):
-// the concatenation of the 128 cosets, i.e. of the spec's coset_evals per cell.
-std::vector<Fr> compute_extended_evaluations_rbo(std::span<const Fr> coeffs, const Tables& t);
-
 // Spec compute_cells over a polynomial in coefficient form (no proofs).
 std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
 

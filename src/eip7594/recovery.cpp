@@ -25,80 +25,97 @@ static std::vector<Fr> vanishing_polynomialcoeff(std::span<const Fr> xs) {
     return p;
 }
 
-// Spec construct_vanishing_polynomial: Z(x) = z(x^64) where z vanishes at
-// w_128^reverse_bits(k, 7) for every missing cell k; Z then vanishes on the
-// whole coset_for_cell(k). FIELD_ELEMENTS_PER_EXT_BLOB coefficients.
-static std::vector<Fr> construct_vanishing_polynomial(std::span<const std::uint64_t> missing_cell_indices,
-                                                      const Tables& t) {
-    constexpr std::size_t stride = FIELD_ELEMENTS_PER_EXT_BLOB / CELLS_PER_EXT_BLOB;  // w_128 = w_8192^64
-    std::vector<Fr> roots(missing_cell_indices.size());
-    for (std::size_t i = 0; i < roots.size(); i++)
-        roots[i] = t.fft.roots[coset_shift_exponent(missing_cell_indices[i]) * stride];
-    const std::vector<Fr> short_zero_poly = vanishing_polynomialcoeff(roots);
-    std::vector<Fr> zero_poly_coeff(FIELD_ELEMENTS_PER_EXT_BLOB, core::fr_zero());
-    for (std::size_t i = 0; i < short_zero_poly.size(); i++)
-        zero_poly_coeff[i * FIELD_ELEMENTS_PER_CELL] = short_zero_poly[i];
-    return zero_poly_coeff;
+// Spec construct_vanishing_polynomial builds Z(x) = z(x^64), where z vanishes
+// at w_128^reverse_bits(k, 7) for every missing cell k; Z then vanishes on the
+// whole coset_for_cell(k). Only Z's values are needed, and they repeat: at
+// shift * w_8192^i, Z = z(shift^64 * w_128^(i mod 128)). So one DFT of size
+// 128 of z's coefficients times (shift^64)^k gives all of them. Returns
+// z(shift^64 * w_128^m) for m < 128.
+static std::vector<Fr> vanishing_values(std::span<const Fr> short_zero_poly, const Fr& shift64, const Tables& t) {
+    std::vector<Fr> v(CELLS_PER_EXT_BLOB, core::fr_zero());  // degree <= 64 < 128
+    Fr power = core::fr_one();
+    for (std::size_t k = 0; k < short_zero_poly.size(); k++) {
+        v[k] = core::fr_mul(short_zero_poly[k], power);
+        power = core::fr_mul(power, shift64);
+    }
+    core::fr_fft(v, t.fft);
+    return v;
 }
 
-// Spec coset_fft_field with shift PRIMITIVE_ROOT_OF_UNITY, in place.
-//   forward: vals[i] *= 7^i, then FFT;  inverse: inverse FFT, then vals[i] *= 7^-i.
-static void coset_fft_field(std::span<Fr> vals, const Tables& t, bool inv) {
-    const Fr shift = core::fr_from_u64(kCosetShift);
-    const Fr factor = inv ? core::fr_inv(shift) : shift;
-    if (inv) core::fr_ifft(vals, t.fft);
-    Fr acc = core::fr_one();
+// vals[i] *= factor^i * first, for i < vals.size().
+static void scale_by_powers(std::span<Fr> vals, const Fr& factor, const Fr& first) {
+    Fr acc = first;
     for (auto& v : vals) {
-        v = core::fr_mul(v, acc);
-        acc = core::fr_mul(acc, factor);
+        blst_fr_mul(&v, &v, &acc);
+        blst_fr_mul(&acc, &acc, &factor);
     }
-    if (!inv) core::fr_fft(vals, t.fft);
 }
 
 std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indices, std::span<const Fr> cosets_evals,
                                         const Tables& t) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;
+    constexpr std::size_t n = FIELD_ELEMENTS_PER_EXT_BLOB;
+    const Fr inv_n = core::fr_inv(core::fr_from_u64(n));
 
-    // E(x): the given evaluations, zero for the missing cells, in natural
-    // (not bit-reversed) order over the extended domain.
-    std::vector<Fr> ext(FIELD_ELEMENTS_PER_EXT_BLOB, core::fr_zero());
+    // E(x): the given evaluations, zero for the missing cells, in the
+    // bit-reversed order of the extended domain, as cells hold them (cell c
+    // is positions 64c .. 64c + 63). The transforms below take and give that
+    // order directly, so no permutation is ever done.
+    std::vector<Fr> ext(n, core::fr_zero());
     std::array<bool, CELLS_PER_EXT_BLOB> present{};
     for (std::size_t k = 0; k < cell_indices.size(); k++) {
         const std::size_t c = static_cast<std::size_t>(cell_indices[k]);
         present[c] = true;
         for (std::size_t j = 0; j < l; j++) ext[c * l + j] = cosets_evals[k * l + j];
     }
-    core::bit_reversal_permutation(std::span<Fr>(ext));
-
     std::vector<std::uint64_t> missing;
     for (std::uint64_t c = 0; c < CELLS_PER_EXT_BLOB; c++)
         if (!present[c]) missing.push_back(c);
 
     if (missing.empty()) {
         // Z(x) = 1: the coset steps below are the identity, P = IDFT(E) truncated.
-        core::fr_ifft(ext, t.fft);
+        core::fr_ifft_unscaled_from_brp(ext, t.fft);
         ext.resize(FIELD_ELEMENTS_PER_BLOB);
+        for (auto& c : ext) blst_fr_mul(&c, &c, &inv_n);
         return ext;
     }
 
-    // Z(x) in coefficient form, and over the FFT domain.
-    const std::vector<Fr> zero_poly_coeff = construct_vanishing_polynomial(missing, t);
-    std::vector<Fr> zero_poly = zero_poly_coeff;
-    core::fr_fft(zero_poly, t.fft);
+    // z's roots: w_128^reverse_bits(k, 7) = w_8192^(64 * reverse_bits(k, 7)).
+    std::vector<Fr> roots(missing.size());
+    for (std::size_t i = 0; i < roots.size(); i++)
+        roots[i] = t.fft.roots[coset_shift_exponent(missing[i]) * l];
+    const std::vector<Fr> short_zero_poly = vanishing_polynomialcoeff(roots);
 
-    // (E*Z)(x) over the FFT domain equals (P*Z)(x) there; to coefficients.
-    for (std::size_t i = 0; i < ext.size(); i++) ext[i] = core::fr_mul(ext[i], zero_poly[i]);
-    core::fr_ifft(ext, t.fft);
+    // Position p = 64c + j of the bit-reversed order is the point
+    // w_8192^reverse_bits(p, 13), where Z = z(w_128^reverse_bits(c, 7)):
+    // constant over the cell.
+    const std::vector<Fr> zero_on_domain = vanishing_values(short_zero_poly, core::fr_one(), t);
 
-    // Divide (P*Z) by Z over a coset of the FFT domain, where Z has no zero.
-    coset_fft_field(ext, t, false);
-    zero_poly = zero_poly_coeff;
-    coset_fft_field(zero_poly, t, false);
-    core::fr_batch_inverse(zero_poly);  // z(7^64 w^i) != 0: 7^8192 != 1
-    for (std::size_t i = 0; i < ext.size(); i++) ext[i] = core::fr_mul(ext[i], zero_poly[i]);
-    coset_fft_field(ext, t, true);
+    // (E*Z)(x) over the FFT domain equals (P*Z)(x) there; to n times its coefficients.
+    for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
+        if (!present[c]) continue;  // E is zero there
+        const Fr& zc = zero_on_domain[coset_shift_exponent(c)];
+        for (std::size_t j = 0; j < l; j++) blst_fr_mul(&ext[c * l + j], &ext[c * l + j], &zc);
+    }
+    core::fr_ifft_unscaled_from_brp(ext, t.fft);
 
+    // Spec coset_fft_field with shift PRIMITIVE_ROOT_OF_UNITY (7): divide P*Z
+    // by Z over the coset 7 * D, where Z has no zero (7^8192 != 1). The 1/n of
+    // the inverse transform rides on the coset scaling.
+    const Fr shift = core::fr_from_u64(kCosetShift);
+    scale_by_powers(ext, shift, inv_n);
+    core::fr_fft_to_brp(ext, t.fft);
+    std::vector<Fr> zero_on_coset = vanishing_values(short_zero_poly, core::fr_pow(shift, l), t);
+    core::fr_batch_inverse(zero_on_coset);
+    for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
+        const Fr& inv_zc = zero_on_coset[coset_shift_exponent(c)];
+        for (std::size_t j = 0; j < l; j++) blst_fr_mul(&ext[c * l + j], &ext[c * l + j], &inv_zc);
+    }
+    core::fr_ifft_unscaled_from_brp(ext, t.fft);
+
+    // Only the first FIELD_ELEMENTS_PER_BLOB coefficients are P's.
     ext.resize(FIELD_ELEMENTS_PER_BLOB);
+    scale_by_powers(ext, core::fr_inv(shift), inv_n);
     return ext;
 }
 

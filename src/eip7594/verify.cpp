@@ -82,13 +82,15 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
             columns[c * l + j] = core::fr_add(columns[c * l + j], core::fr_mul(cosets_evals[k * l + j], r_powers[k]));
     }
     std::vector<Fr> sum_interp_polys_coeff(l, core::fr_zero());
+    const Fr inv_l = core::fr_inv(core::fr_from_u64(l));
     for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
         if (!used[c]) continue;
+        // The cell holds J's values in bit-reversed order, as the inverse
+        // transform takes them; its 1/64 rides on the shift's powers.
         const std::span<Fr> col = std::span<Fr>(columns).subspan(c * l, l);
-        core::bit_reversal_permutation(col);
-        core::fr_ifft(col, t.fft);
+        core::fr_ifft_unscaled_from_brp(col, t.fft);
         const Fr inv_shift = t.fft.inv_roots[coset_shift_exponent(c)];  // h_c^-1
-        Fr acc = core::fr_one();
+        Fr acc = inv_l;
         for (std::size_t i = 0; i < l; i++) {
             sum_interp_polys_coeff[i] = core::fr_add(sum_interp_polys_coeff[i], core::fr_mul(col[i], acc));
             acc = core::fr_mul(acc, inv_shift);
