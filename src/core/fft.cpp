@@ -66,8 +66,9 @@ void fft_in_place(std::span<typename Ops::T> a, const std::vector<Fr>& roots, st
 }  // namespace
 
 // The Fr transforms run as plain nested loops over groups and butterflies
-// (no index arithmetic per butterfly) and skip the twiddle 1 that opens each
-// group: about 1.5x faster than one generic butterfly loop.
+// (no division or modulo per butterfly) and skip the twiddle 1 that opens
+// each group: about 1.2x faster than one generic butterfly loop (4096
+// points). compute_cells gains more from the permutation-free forms below.
 
 // Decimation in time: input in bit-reversed order, output in natural order.
 static void fr_dit_butterflies(std::span<Fr> a, const std::vector<Fr>& roots, std::size_t n) {
