@@ -1,8 +1,8 @@
 #include "core/miller_loop.hpp"
 
+#include <array>
 #include <cassert>
 #include <cstring>
-#include <vector>
 
 namespace kzg::core {
 
@@ -11,12 +11,15 @@ namespace {
 // A pair's point in the form its lines are evaluated at: (-2x, 2y).
 struct Px2 {
     blst_fp x, y;
-    explicit Px2(const blst_p1_affine& p) {
-        blst_fp_add(&x, &p.x, &p.x);
-        blst_fp_cneg(&x, &x, true);
-        blst_fp_add(&y, &p.y, &p.y);
-    }
 };
+
+Px2 px2_of(const blst_p1_affine& p) {
+    Px2 out;
+    blst_fp_add(&out.x, &p.x, &p.x);
+    blst_fp_cneg(&out.x, &out.x, true);
+    blst_fp_add(&out.y, &p.y, &p.y);
+    return out;
+}
 
 // A precomputed line (three packed Fp2 "xy00z0") evaluated at P: the second
 // Fp2 scaled by -2 P.x, the third by 2 P.y (blst's post_line_by_Px2).
@@ -31,13 +34,13 @@ void line_at(blst_fp6& out, const blst_fp6& in, const Px2& p) {
 }  // namespace
 
 void miller_loop_lines_n(blst_fp12& ret, std::span<const blst_fp6* const> lines, std::span<const blst_p1_affine> ps) {
-    assert(!lines.empty() && lines.size() == ps.size());
-    std::vector<Px2> px;
-    px.reserve(ps.size());
-    for (const auto& p : ps) px.emplace_back(p);
+    assert(!lines.empty() && lines.size() == ps.size() && ps.size() <= kMillerLoopMaxPairs);
+    std::array<Px2, kMillerLoopMaxPairs> px{};  // no allocation on the verification path
+    const std::size_t n = ps.size();
+    for (std::size_t i = 0; i < n; i++) px[i] = px2_of(ps[i]);
     blst_fp6 line;
     auto mul_lines = [&](std::size_t idx) {
-        for (std::size_t i = 0; i < px.size(); i++) {
+        for (std::size_t i = 0; i < n; i++) {
             line_at(line, lines[i][idx], px[i]);
             blst_fp12_mul_by_xy00z0(&ret, &ret, &line);
         }
@@ -53,7 +56,7 @@ void miller_loop_lines_n(blst_fp12& ret, std::span<const blst_fp6* const> lines,
     ret.fp6[0].fp2[0] = line.fp2[0];
     ret.fp6[0].fp2[1] = line.fp2[1];
     ret.fp6[1].fp2[1] = line.fp2[2];
-    for (std::size_t i = 1; i < px.size(); i++) {
+    for (std::size_t i = 1; i < n; i++) {
         line_at(line, lines[i][0], px[i]);
         blst_fp12_mul_by_xy00z0(&ret, &ret, &line);
     }
