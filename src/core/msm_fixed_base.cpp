@@ -6,6 +6,7 @@
 
 #include "core/affine_add.hpp"
 #include "core/batch_inverse.hpp"
+#include "core/fp_ifma.hpp"
 #include "core/g1.hpp"
 #include "core/parallel.hpp"
 
@@ -192,8 +193,9 @@ SequentialScratch& sequential_scratch() {
     return scratch;
 }
 
-// One open batch: additions into distinct buckets whose slopes share one inversion.
-struct Batch {
+// One open batch of additions into distinct buckets, the slopes sharing one
+// inversion: blst's scalar products.
+struct ScalarBatch {
     static constexpr std::size_t kCapacity = 256;
     struct Item {
         std::uint32_t bucket;
@@ -203,9 +205,21 @@ struct Batch {
     blst_fp num[kCapacity], den[kCapacity], prefix[kCapacity];
     std::size_t size = 0;
 
+    void add_chord(std::uint32_t b, const blst_p1_affine& q, const blst_fp& px, const blst_fp& py) {
+        blst_fp_sub(&num[size], &py, &q.y);
+        blst_fp_sub(&den[size], &px, &q.x);
+        items[size++] = {b, &px};
+    }
+    // q + q: 3x^2 / 2y.
+    bool add_tangent(std::uint32_t b, const blst_p1_affine& q, const blst_fp& px) {
+        blst_fp_sqr(&num[size], &q.x);
+        blst_fp_mul_by_3(&num[size], &num[size]);
+        blst_fp_add(&den[size], &q.y, &q.y);
+        items[size++] = {b, &px};
+        return true;
+    }
     // buckets[b] = buckets[b] + p for every item: lambda = num / den, then
-    // x3 = lambda^2 - xb - xp, y3 = lambda (xb - x3) - yb (num/den is 3x^2 / 2y
-    // for the doubling items, where p equals the bucket).
+    // x3 = lambda^2 - xb - xp, y3 = lambda (xb - x3) - yb.
     void flush(std::vector<blst_p1_affine>& buckets) {
         if (size == 0) return;
         for (std::size_t k = 0; k < size; k++) batch_inverse_prefix(prefix, k, den[k]);
@@ -218,16 +232,34 @@ struct Batch {
     }
 };
 
-}  // namespace
+// The same with eight IFMA lanes (core/fp_ifma.hpp); doublings are left to
+// the tree.
+struct IfmaBatch {
+    static constexpr std::size_t kCapacity = IndexedAffineBatch::kCapacity;
+    IndexedAffineBatch batch;
+    std::size_t size = 0;
+
+    void add_chord(std::uint32_t b, const blst_p1_affine& q, const blst_fp& px, const blst_fp& py) {
+        batch.add_chord(b, q, px, py);
+        size = batch.size;
+    }
+    bool add_tangent(std::uint32_t, const blst_p1_affine&, const blst_fp&) { return false; }
+    void flush(std::vector<blst_p1_affine>& buckets) {
+        batch.flush_chords(buckets);
+        size = 0;
+    }
+};
 
 // Adds the terms into their buckets in order, in place: up to
-// Batch::kCapacity additions into distinct buckets share one inversion, and
-// the points are read straight from the table (no copies, as the tree needs).
+// kCapacity additions into distinct buckets share one inversion, and the
+// points are read straight from the table (no copies, as the tree needs).
 // A term whose bucket already has an addition in the open batch is deferred;
 // the deferred terms (a few percent for uniform digits, all but a few for
 // degenerate scalars) then go through the tree, which handles any skew.
-void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
-                                   std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled) {
+template <class Batch>
+void accumulate_sequential_with(Batch& batch, std::span<const blst_p1_affine> points,
+                                std::span<const BucketAdd> adds, std::vector<blst_p1_affine>& buckets,
+                                std::vector<std::uint8_t>& filled) {
     SequentialScratch& s = sequential_scratch();
     const std::size_t nb = buckets.size();
     if (s.stamp.size() < nb || s.epoch > 0xfffffff0u) {
@@ -235,7 +267,6 @@ void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::
         s.epoch = 0;
     }
     s.deferred.clear();
-    thread_local Batch batch;
     batch.size = 0;
     std::uint32_t epoch = ++s.epoch;
     for (const BucketAdd& add : adds) {
@@ -253,15 +284,18 @@ void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::
         }
         blst_fp py = p.y;
         if (add.negate) blst_fp_cneg(&py, &p.y, true);
-        blst_p1_affine& q = buckets[b];
-        const std::size_t k = batch.size;
-        if (affine_slope(q, p.x, py, batch.num[k], batch.den[k]) == AffineSlope::kCancel) {
+        const blst_p1_affine& q = buckets[b];
+        if (std::memcmp(&q.x, &p.x, sizeof p.x) != 0) {
+            batch.add_chord(b, q, p.x, py);
+        } else if (std::memcmp(&q.y, &py, sizeof py) != 0) {
             filled[b] = 0;  // P + (-P): the bucket empties
             continue;
+        } else if (!batch.add_tangent(b, q, p.x)) {
+            s.deferred.push_back(add);
+            continue;
         }
-        batch.items[k] = {b, &p.x};
         s.stamp[b] = epoch;
-        if (++batch.size == Batch::kCapacity) {
+        if (batch.size == Batch::kCapacity) {
             batch.flush(buckets);
             epoch = ++s.epoch;
         }
@@ -270,6 +304,30 @@ void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::
     ++s.epoch;
     // (accumulate_buckets has its own scratch: the deferred list stays valid.)
     if (!s.deferred.empty()) accumulate_buckets(points, s.deferred, buckets, filled);
+}
+
+}  // namespace
+
+void accumulate_buckets_sequential_scalar(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                                          std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled) {
+    thread_local ScalarBatch batch;
+    accumulate_sequential_with(batch, points, adds, buckets, filled);
+}
+
+void accumulate_buckets_sequential_ifma(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                                        std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled) {
+    assert(cpu_has_ifma());
+    thread_local IfmaBatch batch;
+    accumulate_sequential_with(batch, points, adds, buckets, filled);
+}
+
+void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                                   std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled) {
+    if (ifma_enabled()) {
+        accumulate_buckets_sequential_ifma(points, adds, buckets, filled);
+    } else {
+        accumulate_buckets_sequential_scalar(points, adds, buckets, filled);
+    }
 }
 
 // For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * B[g, i].
@@ -357,35 +415,38 @@ FixedBaseMsm::FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst
 
 blst_p1 FixedBaseMsm::msm(std::span<const Fr> scalars) const { return msm_range(scalars, 0, scalars.size()); }
 
-// Appends the signed w-bit digits of scalar s as bucket additions for the
-// table points first_point .. first_point + windows - 1, into buckets
-// bucket_base + |d| - 1.
-void FixedBaseMsm::push_digits(std::vector<BucketAdd>& adds, const Fr& scalar, std::size_t first_point,
-                               std::size_t bucket_base) const {
+// The signed w-bit digits of a scalar, d[j] in [-2^(w-1), 2^(w-1)], for
+// j < windows_: sum_j d[j] 2^(w j) = scalar.
+void FixedBaseMsm::digits(const Fr& scalar, std::int32_t* d) const {
     const std::uint32_t half = 1u << (w_ - 1), full = 1u << w_, mask = full - 1;
     blst_scalar s;
     blst_scalar_from_fr(&s, &scalar);
     std::uint32_t carry = 0;
-    // d in [-2^(w-1), 2^(w-1)], the carry moving up; the scalar is below 2^255,
-    // so ceil(256 / w) windows always absorb the last carry.
+    // The carry moves up; the scalar is below 2^255, so ceil(256 / w) windows
+    // always absorb the last carry.
     for (std::size_t j = 0; j < windows_; j++) {
         const std::size_t bit = j * w_;
         std::uint32_t v = 0;  // w bits at `bit` of the little-endian scalar
         for (std::size_t byte = bit / 8, shift = 0; byte < 32 && shift < w_ + (bit % 8); byte++, shift += 8)
             v |= static_cast<std::uint32_t>(s.b[byte]) << shift;
         v = ((v >> (bit % 8)) & mask) + carry;
-        carry = 0;
-        const auto point = static_cast<std::uint32_t>(first_point + j);
-        if (v > half) {
-            v = full - v;  // digit -(2^w - v), carry one into the next window
-            carry = 1;
-            if (v != 0) adds.push_back({point, static_cast<std::uint32_t>(bucket_base + v - 1), true});
-        } else if (v != 0) {
-            adds.push_back({point, static_cast<std::uint32_t>(bucket_base + v - 1), false});
-        }
+        carry = v > half ? 1 : 0;
+        d[j] = carry ? -static_cast<std::int32_t>(full - v) : static_cast<std::int32_t>(v);
     }
     assert(carry == 0);
 }
+
+namespace {
+
+// The bucket addition of digit d of table point `point` (none for d = 0),
+// into buckets bucket_base + |d| - 1.
+void push_digit(std::vector<BucketAdd>& adds, std::int32_t d, std::size_t point, std::size_t bucket_base) {
+    if (d == 0) return;
+    const auto mag = static_cast<std::uint32_t>(d < 0 ? -d : d);
+    adds.push_back({static_cast<std::uint32_t>(point), static_cast<std::uint32_t>(bucket_base + mag - 1), d < 0});
+}
+
+}  // namespace
 
 blst_p1 FixedBaseMsm::msm_range(std::span<const Fr> scalars, std::size_t begin, std::size_t end) const {
     assert(end <= n_ && end <= scalars.size());
@@ -394,9 +455,13 @@ blst_p1 FixedBaseMsm::msm_range(std::span<const Fr> scalars, std::size_t begin, 
     std::vector<std::uint8_t> filled(nb, 0);
     std::vector<BucketAdd> adds;
     adds.reserve(std::min(end - begin, kChunk) * windows_);
+    std::int32_t d[256];
     for (std::size_t chunk = begin; chunk < end; chunk += kChunk) {
         adds.clear();
-        for (std::size_t i = chunk; i < std::min(end, chunk + kChunk); i++) push_digits(adds, scalars[i], i * windows_, 0);
+        for (std::size_t i = chunk; i < std::min(end, chunk + kChunk); i++) {
+            digits(scalars[i], d);
+            for (std::size_t j = 0; j < windows_; j++) push_digit(adds, d[j], i * windows_ + j, 0);
+        }
         accumulate_buckets_sequential(table_, adds, buckets, filled);
     }
     blst_p1 out;
@@ -411,12 +476,23 @@ void FixedBaseMsm::msm_groups(std::span<const Fr> scalars, std::size_t group_siz
     // Groups per round: bounds the working memory like kChunk does.
     const std::size_t per_round = std::max<std::size_t>(1, kChunk / group_size);
     std::vector<BucketAdd> adds;
+    std::vector<std::int32_t> digit;
     for (std::size_t g0 = 0; g0 < out.size(); g0 += per_round) {
         const std::size_t g1 = std::min(out.size(), g0 + per_round);
-        adds.clear();
+        // Consecutive terms go to different groups' buckets (group-minor
+        // order): a batch of additions into distinct buckets then fills
+        // without conflicts, where group-major order would send 256
+        // consecutive terms into one group's 2^(w-1) buckets.
+        digit.resize((g1 - g0) * group_size * windows_);
         for (std::size_t g = g0; g < g1; g++)
-            for (std::size_t i = g * group_size; i < (g + 1) * group_size; i++)
-                push_digits(adds, scalars[i], (first_base + i) * windows_, (g - g0) * nb);
+            for (std::size_t i = 0; i < group_size; i++)
+                digits(scalars[g * group_size + i], &digit[((g - g0) * group_size + i) * windows_]);
+        adds.clear();
+        for (std::size_t i = 0; i < group_size; i++)
+            for (std::size_t j = 0; j < windows_; j++)
+                for (std::size_t g = g0; g < g1; g++)
+                    push_digit(adds, digit[((g - g0) * group_size + i) * windows_ + j],
+                               (first_base + g * group_size + i) * windows_ + j, (g - g0) * nb);
         std::vector<blst_p1_affine> buckets((g1 - g0) * nb);
         std::vector<std::uint8_t> filled(buckets.size(), 0);
         accumulate_buckets_sequential(table_, adds, buckets, filled);

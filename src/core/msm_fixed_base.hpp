@@ -61,8 +61,8 @@ class FixedBaseMsm {
     static std::size_t windows_for(unsigned window_bits) { return (256 + window_bits - 1) / window_bits; }
 
   private:
-    void push_digits(std::vector<BucketAdd>& adds, const Fr& scalar, std::size_t first_point,
-                     std::size_t bucket_base) const;
+    // d[0 .. windows_): the scalar's signed digits.
+    void digits(const Fr& scalar, std::int32_t* d) const;
 
     std::size_t n_;
     unsigned w_;
@@ -79,6 +79,12 @@ void accumulate_buckets(std::span<const blst_p1_affine> points, std::span<const 
 // MSMs use this; conflicts within a batch fall back to accumulate_buckets).
 void accumulate_buckets_sequential(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
                                    std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
+// The two implementations it picks from (ifma_enabled()): blst's products, and
+// eight AVX-512 IFMA lanes (only where cpu_has_ifma()). Exposed for tests.
+void accumulate_buckets_sequential_scalar(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                                          std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
+void accumulate_buckets_sequential_ifma(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
+                                        std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
 // For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * buckets[g * nb + i].
 void weighted_bucket_sums(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled,
                           std::size_t nb, std::span<blst_p1> out);

@@ -2,8 +2,10 @@
 // inputs that break batched affine additions: zero scalars, P + P, P + (-P).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <random>
 
+#include "core/fp_ifma.hpp"
 #include "core/g1.hpp"
 #include "core/msm_fixed_base.hpp"
 #include "kzg/kzg.hpp"
@@ -113,7 +115,13 @@ TEST(FixedBaseRange, SplitsSumToWhole) {
 using Accumulate = void (*)(std::span<const blst_p1_affine>, std::span<const BucketAdd>,
                             std::vector<blst_p1_affine>&, std::vector<std::uint8_t>&);
 
-class BucketAccumulation : public ::testing::TestWithParam<Accumulate> {};
+class BucketAccumulation : public ::testing::TestWithParam<Accumulate> {
+  protected:
+    void SetUp() override {
+        if (GetParam() == &accumulate_buckets_sequential_ifma && !cpu_has_ifma())
+            GTEST_SKIP() << "this CPU has no AVX-512 IFMA: the IFMA accumulator is not tested here";
+    }
+};
 
 // Runs `adds` into nb buckets, some already holding a point, and checks each
 // bucket against a projective sum.
@@ -192,8 +200,19 @@ TEST_P(BucketAccumulation, ManyAddsIntoFewBuckets) {
     }
 }
 
+// The dispatch follows the CPU and the KZG_NO_IFMA switch (ctest runs this
+// binary both ways).
+TEST(IfmaDispatch, FollowsCpuAndEnvironment) {
+    if (std::getenv("KZG_NO_IFMA") != nullptr) {
+        EXPECT_FALSE(ifma_enabled());
+    } else {
+        EXPECT_EQ(ifma_enabled(), cpu_has_ifma());
+    }
+}
+
 INSTANTIATE_TEST_SUITE_P(Tree, BucketAccumulation, ::testing::Values(&accumulate_buckets));
-INSTANTIATE_TEST_SUITE_P(Sequential, BucketAccumulation, ::testing::Values(&accumulate_buckets_sequential));
+INSTANTIATE_TEST_SUITE_P(Sequential, BucketAccumulation, ::testing::Values(&accumulate_buckets_sequential_scalar));
+INSTANTIATE_TEST_SUITE_P(SequentialIfma, BucketAccumulation, ::testing::Values(&accumulate_buckets_sequential_ifma));
 
 INSTANTIATE_TEST_SUITE_P(Windows, FixedBase, ::testing::Values(2u, 3u, 5u, 8u, 12u, 16u));
 
