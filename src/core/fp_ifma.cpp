@@ -212,8 +212,17 @@ struct alignas(64) ChordScratch {
 
 }  // namespace
 
-// a_k = a_k + b_k (chords) or a_k = 2 a_k (tangents) for k < n.
-template <bool kTangent>
+// a_k = a_k + b_k (chords), a_k = 2 a_k (tangents), or each as its tangent
+// bit says (mixed), for k < n.
+enum class Kind { kChord, kTangent, kMixed };
+
+KZG_IFMA inline F8 blend(__mmask8 take_b, const F8& a, const F8& b) {
+    F8 r;
+    for (int j = 0; j < 8; j++) r.v[j] = _mm512_mask_blend_epi64(take_b, a.v[j], b.v[j]);
+    return r;
+}
+
+template <Kind kKind>
 KZG_IFMA void affine_batch(AffineChordBatch& batch, std::size_t n) {
     if (n == 0) return;
     constexpr std::size_t S = 8;  // stride between a group's limbs
@@ -232,11 +241,15 @@ KZG_IFMA void affine_batch(AffineChordBatch& batch, std::size_t n) {
     F8 run{};
     for (std::size_t g = 0; g < groups; g++) {
         F8 d;
-        if constexpr (kTangent) {
+        if constexpr (kKind == Kind::kTangent) {
             const F8 ya = load52(batch.ay[g][0], S);
             d = add(ya, ya);
-        } else {
+        } else if constexpr (kKind == Kind::kChord) {
             d = sub_plus(load52(batch.bx[g][0], S), load52(batch.ax[g][0], S), kC.p);
+        } else {
+            const F8 ya = load52(batch.ay[g][0], S);
+            d = blend(batch.tangent[g], sub_plus(load52(batch.bx[g][0], S), load52(batch.ax[g][0], S), kC.p),
+                      add(ya, ya));
         }
         store_raw(s.den[g], d);
         run = g == 0 ? d : mont_mul(run, d);
@@ -271,13 +284,20 @@ KZG_IFMA void affine_batch(AffineChordBatch& batch, std::size_t n) {
         }
         const F8 xa = load52(batch.ax[g][0], S), ya = load52(batch.ay[g][0], S);
         F8 num, xb;
-        if constexpr (kTangent) {
-            const F8 sq = mont_mul(xa, xa);  // < 1.1p
-            num = add(add(sq, sq), sq);      // < 3.3p: 3.3p * 1.82p < 8p^2
-            xb = xa;
-        } else {
+        if constexpr (kKind == Kind::kChord) {
             num = sub_plus(load52(batch.by[g][0], S), ya, kC.p);  // < 2p
             xb = load52(batch.bx[g][0], S);
+        } else {
+            const F8 sq = mont_mul(xa, xa);                // < 1.1p
+            const F8 num_t = add(add(sq, sq), sq);         // < 3.3p: 3.3p * 1.82p < 8p^2
+            if constexpr (kKind == Kind::kTangent) {
+                num = num_t;
+                xb = xa;
+            } else {
+                const __mmask8 is_t = batch.tangent[g];
+                num = blend(is_t, sub_plus(load52(batch.by[g][0], S), ya, kC.p), num_t);
+                xb = blend(is_t, load52(batch.bx[g][0], S), xa);
+            }
         }
         const F8 lambda = mont_mul(num, inv_d);  // < 1.82p
         // x3 = lambda^2 - xa - xb: lambda^2 < 1.34p, + 2p keeps it positive.
@@ -290,8 +310,9 @@ KZG_IFMA void affine_batch(AffineChordBatch& batch, std::size_t n) {
     }
 }
 
-void affine_chord_batch_ifma(AffineChordBatch& batch, std::size_t n) { affine_batch<false>(batch, n); }
-void affine_tangent_batch_ifma(AffineChordBatch& batch, std::size_t n) { affine_batch<true>(batch, n); }
+void affine_chord_batch_ifma(AffineChordBatch& batch, std::size_t n) { affine_batch<Kind::kChord>(batch, n); }
+void affine_tangent_batch_ifma(AffineChordBatch& batch, std::size_t n) { affine_batch<Kind::kTangent>(batch, n); }
+void affine_mixed_batch_ifma(AffineChordBatch& batch, std::size_t n) { affine_batch<Kind::kMixed>(batch, n); }
 
 KZG_IFMA void fp_mul_ifma(blst_fp* r, const blst_fp* a, const blst_fp* b, std::size_t n) {
     alignas(64) std::uint64_t la[6][8], lb[6][8];

@@ -24,14 +24,16 @@ bool cpu_has_ifma();
 // comparisons and as a way out. Read once.
 bool ifma_enabled();
 
-// A batch of affine additions a_k + b_k (or doublings 2 a_k) in structure-of-
+// A batch of affine additions a_k + b_k and doublings 2 a_k in structure-of-
 // arrays form: limb j of item k's coordinate at [k / 8][j][k % 8] (blst's
-// 64-bit limbs), so that eight items' limbs load as one vector. Every
-// coordinate must be a canonical blst value (below p).
+// 64-bit limbs), so that eight items' limbs load as one vector; bit k % 8 of
+// tangent[k / 8] marks a doubling (read by affine_mixed_batch_ifma only).
+// Every coordinate must be a canonical blst value (below p).
 struct alignas(64) AffineChordBatch {
     static constexpr std::size_t kCapacity = 256;
     static constexpr std::size_t kGroups = kCapacity / 8;
     std::uint64_t ax[kGroups][6][8], ay[kGroups][6][8], bx[kGroups][6][8], by[kGroups][6][8];
+    std::uint8_t tangent[kGroups];
 
     void set_a(std::size_t k, const blst_fp& x, const blst_fp& y) {
         for (int j = 0; j < 6; j++) {
@@ -45,6 +47,10 @@ struct alignas(64) AffineChordBatch {
             by[k / 8][j][k % 8] = y.l[j];
         }
     }
+    void set_tangent(std::size_t k, bool is_tangent) {
+        const auto bit = static_cast<std::uint8_t>(1u << (k % 8));
+        tangent[k / 8] = static_cast<std::uint8_t>(is_tangent ? tangent[k / 8] | bit : tangent[k / 8] & ~bit);
+    }
     void get_a(std::size_t k, blst_p1_affine& out) const {
         for (int j = 0; j < 6; j++) {
             out.x.l[j] = ax[k / 8][j][k % 8];
@@ -55,50 +61,50 @@ struct alignas(64) AffineChordBatch {
 
 // a_k = a_k + b_k for k < n (n <= kCapacity), canonical results; the slopes'
 // denominators share one field inversion. Every a_k.x must differ from b_k.x
-// (callers route doublings and P + (-P) elsewhere). Requires cpu_has_ifma().
+// (callers route P + (-P) elsewhere). Requires cpu_has_ifma().
 void affine_chord_batch_ifma(AffineChordBatch& batch, std::size_t n);
 // a_k = 2 a_k for k < n (the b fields are not read); a_k.y is never 0 on G1
 // (its order is odd). Requires cpu_has_ifma().
 void affine_tangent_batch_ifma(AffineChordBatch& batch, std::size_t n);
+// Each item as its tangent bit says: one inversion for both kinds (one more
+// product per item than the pure kernels). Requires cpu_has_ifma().
+void affine_mixed_batch_ifma(AffineChordBatch& batch, std::size_t n);
 
-// A batch whose results go back to where each item came from: flush()
-// writes item k's sum to out[target[k]] and empties the batch. Every item of
-// one batch is a chord, or every item a tangent (the caller keeps one batch
-// of each).
+// A batch whose results go back to where each item came from: flush() writes
+// item k's result to out[target[k]], with the kernel that fits the batch's
+// mix of additions and doublings, and empties the batch.
 struct IndexedAffineBatch {
     static constexpr std::size_t kCapacity = AffineChordBatch::kCapacity;
     AffineChordBatch items;
     std::uint32_t target[kCapacity];
-    std::size_t size = 0;
+    std::size_t size = 0, tangents = 0;
 
     bool full() const { return size == kCapacity; }
     // out[t] + (bx, by) (a = out[t]).
     void add_chord(std::uint32_t t, const blst_p1_affine& a, const blst_fp& bx, const blst_fp& by) {
         items.set_a(size, a.x, a.y);
         items.set_b(size, bx, by);
+        items.set_tangent(size, false);
         target[size++] = t;
     }
     // 2 out[t] (a = out[t]).
     void add_tangent(std::uint32_t t, const blst_p1_affine& a) {
         items.set_a(size, a.x, a.y);
+        items.set_tangent(size, true);
         target[size++] = t;
+        tangents++;
     }
     template <class Out>
-    void flush_chords(Out& out) {
-        affine_chord_batch_ifma(items, size);
-        write_back(out);
-    }
-    template <class Out>
-    void flush_tangents(Out& out) {
-        affine_tangent_batch_ifma(items, size);
-        write_back(out);
-    }
-
-  private:
-    template <class Out>
-    void write_back(Out& out) {
+    void flush(Out& out) {
+        if (tangents == 0) {
+            affine_chord_batch_ifma(items, size);
+        } else if (tangents == size) {
+            affine_tangent_batch_ifma(items, size);
+        } else {
+            affine_mixed_batch_ifma(items, size);
+        }
         for (std::size_t k = 0; k < size; k++) items.get_a(k, out[target[k]]);
-        size = 0;
+        size = tangents = 0;
     }
 };
 

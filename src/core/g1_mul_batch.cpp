@@ -1,5 +1,6 @@
 #include "core/g1_mul_batch.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <vector>
@@ -101,15 +102,15 @@ struct Round {
         }
     }
 
-    // The same with eight IFMA lanes: chords and tangents in separate batches.
+    // The same with eight IFMA lanes: doublings and additions share the batch.
     void run_ifma(std::vector<blst_p1_affine>& slot, std::vector<std::uint8_t>& inf) {
-        thread_local IndexedAffineBatch chords, tangents;
-        chords.size = tangents.size = 0;
+        thread_local IndexedAffineBatch batch;
+        batch.size = batch.tangents = 0;
         for (const Op& op : ops) {
             blst_p1_affine& a = slot[op.slot];
             if (!op.q) {  // doubling: infinity stays
                 if (inf[op.slot]) continue;
-                tangents.add_tangent(op.slot, a);
+                batch.add_tangent(op.slot, a);
             } else {
                 blst_fp qy = op.q->y;
                 if (op.negate) blst_fp_cneg(&qy, &qy, true);
@@ -120,19 +121,17 @@ struct Round {
                     continue;
                 }
                 if (std::memcmp(&a.x, &op.q->x, sizeof a.x) != 0) {
-                    chords.add_chord(op.slot, a, op.q->x, qy);
+                    batch.add_chord(op.slot, a, op.q->x, qy);
                 } else if (std::memcmp(&a.y, &qy, sizeof qy) != 0) {
                     inf[op.slot] = 1;  // P + (-P)
                     continue;
                 } else {
-                    tangents.add_tangent(op.slot, a);  // P + P
+                    batch.add_tangent(op.slot, a);  // P + P
                 }
             }
-            if (chords.full()) chords.flush_chords(slot);
-            if (tangents.full()) tangents.flush_tangents(slot);
+            if (batch.full()) batch.flush(slot);
         }
-        chords.flush_chords(slot);
-        tangents.flush_tangents(slot);
+        batch.flush(slot);
     }
 
     void run_scalar(std::vector<blst_p1_affine>& slot, std::vector<std::uint8_t>& inf) {
@@ -191,26 +190,32 @@ void g1_mul_batch(std::span<blst_p1> points, std::span<const Fr> scalars) {
     if (n == 0) return;
 
     // Tables: tab[i * 16 + m - 1] = [m] P_i, phi_tab likewise for phi(P_i).
+    // Every round (one shared inversion) doubles what is known: from [1..k],
+    // [k + j] = [k] + [j] for j < k; [2] P, then k = 3, 5, 9, 16: 5 rounds.
     std::vector<blst_p1> proj(n);
     for (std::size_t i = 0; i < n; i++) proj[i] = points[idx[i]];
     std::vector<blst_p1_affine> tab(n * kTable), phi_tab(n * kTable);
     std::vector<std::uint8_t> tab_inf(n * kTable, 0);
+    Round round;
     {
         std::vector<blst_p1_affine> base(n);
         const blst_p1* arg[2] = {proj.data(), nullptr};
         blst_p1s_to_affine(base.data(), arg, n);
         for (std::size_t i = 0; i < n; i++) tab[i * kTable] = tab[i * kTable + 1] = base[i];
-        Round round;
         for (std::size_t i = 0; i < n; i++) round.ops.push_back({static_cast<std::uint32_t>(i * kTable + 1), nullptr, false});
         round.run(tab, tab_inf);  // [2] P
-        for (unsigned m = 2; m < kTable; m++) {  // [m + 1] P = [m] P + P
+        for (unsigned known = 2; known < kTable;) {
+            const unsigned next = std::min(kTable, 2 * known - 1);
             round.ops.clear();
             for (std::size_t i = 0; i < n; i++) {
-                tab[i * kTable + m] = tab[i * kTable + m - 1];
-                tab_inf[i * kTable + m] = tab_inf[i * kTable + m - 1];
-                round.ops.push_back({static_cast<std::uint32_t>(i * kTable + m), &base[i], false});
+                blst_p1_affine* t = &tab[i * kTable];
+                for (unsigned m = known + 1; m <= next; m++) {
+                    t[m - 1] = t[known - 1];
+                    round.ops.push_back({static_cast<std::uint32_t>(i * kTable + m - 1), &t[m - known - 1], false});
+                }
             }
             round.run(tab, tab_inf);
+            known = next;
         }
         for (std::size_t e = 0; e < tab.size(); e++) {
             phi_tab[e] = tab[e];
@@ -226,31 +231,37 @@ void g1_mul_batch(std::span<blst_p1> points, std::span<const Fr> scalars) {
         signed_digits(k2, d2[i]);
     }
 
-    std::vector<blst_p1_affine> acc(n);
-    std::vector<std::uint8_t> inf(n, 1);
-    Round round;
-    round.ops.reserve(n);
+    // acc[i] the running sum of point i; acc[n + i] its window's term
+    // s_i = [d1] P_i + [d2] phi(P_i), summed during the window's first
+    // doubling round (their additions share its inversion), so that each
+    // window costs one addition round, not two.
+    std::vector<blst_p1_affine> acc(2 * n);
+    std::vector<std::uint8_t> inf(2 * n, 1);
     for (unsigned j = kWindows; j-- > 0;) {
-        if (j + 1 < kWindows) {
-            for (unsigned b = 0; b < kWindow; b++) {
-                round.ops.clear();
+        round.ops.clear();
+        for (std::size_t i = 0; i < n; i++) {
+            const int v1 = d1[i][j], v2 = d2[i][j];
+            blst_p1_affine& si = acc[n + i];
+            inf[n + i] = v1 == 0 ? 1 : 0;
+            if (v1 != 0) {
+                si = tab[i * kTable + static_cast<unsigned>(v1 < 0 ? -v1 : v1) - 1];
+                if (v1 < 0) blst_fp_cneg(&si.y, &si.y, true);
+            }
+            if (v2 != 0)
+                round.ops.push_back({static_cast<std::uint32_t>(n + i),
+                                     &phi_tab[i * kTable + static_cast<unsigned>(v2 < 0 ? -v2 : v2) - 1], v2 < 0});
+        }
+        for (unsigned b = 0; b < (j + 1 < kWindows ? kWindow : 1); b++) {
+            if (b > 0) round.ops.clear();
+            if (j + 1 < kWindows)
                 for (std::size_t i = 0; i < n; i++)
                     if (!inf[i]) round.ops.push_back({static_cast<std::uint32_t>(i), nullptr, false});
-                round.run(acc, inf);
-            }
-        }
-        for (int half = 0; half < 2; half++) {
-            const auto& d = half == 0 ? d1 : d2;
-            const auto& t = half == 0 ? tab : phi_tab;
-            round.ops.clear();
-            for (std::size_t i = 0; i < n; i++) {
-                const int v = d[i][j];
-                if (v == 0) continue;
-                const unsigned m = static_cast<unsigned>(v < 0 ? -v : v);
-                round.ops.push_back({static_cast<std::uint32_t>(i), &t[i * kTable + m - 1], v < 0});
-            }
             round.run(acc, inf);
         }
+        round.ops.clear();
+        for (std::size_t i = 0; i < n; i++)
+            if (!inf[n + i]) round.ops.push_back({static_cast<std::uint32_t>(i), &acc[n + i], false});
+        round.run(acc, inf);
     }
     for (std::size_t i = 0; i < n; i++) {
         if (inf[i]) {

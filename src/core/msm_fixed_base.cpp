@@ -245,7 +245,7 @@ struct IfmaBatch {
     }
     bool add_tangent(std::uint32_t, const blst_p1_affine&, const blst_fp&) { return false; }
     void flush(std::vector<blst_p1_affine>& buckets) {
-        batch.flush_chords(buckets);
+        batch.flush(buckets);
         size = 0;
     }
 };

@@ -170,6 +170,38 @@ TEST_F(Ifma, TangentBatchMatchesBlstForEverySize) {
     for (std::size_t n : {1u, 7u, 8u, 9u, 100u, 256u}) check_tangents(rng, n);
 }
 
+// Doublings and additions in one batch (every third item a doubling, the
+// patterns of the tangent bits differing between groups).
+TEST_F(Ifma, MixedBatchMatchesBlst) {
+    std::mt19937_64 rng(7);
+    thread_local AffineChordBatch batch;
+    for (std::size_t n : {5u, 8u, 100u, 256u}) {
+        std::vector<blst_p1_affine> a(n), b(n);
+        for (std::size_t k = 0; k < n; k++) {
+            std::uint64_t l1[4] = {rng(), rng(), rng(), rng() >> 2}, l2[4] = {rng(), rng(), rng(), rng() >> 2};
+            blst_fr s1, s2;
+            blst_fr_from_uint64(&s1, l1);
+            blst_fr_from_uint64(&s2, l2);
+            a[k] = affine(g1_mul(g1_generator(), s1));
+            b[k] = k % 3 == 0 ? a[k] : affine(g1_mul(g1_generator(), s2));
+            batch.set_a(k, a[k].x, a[k].y);
+            batch.set_b(k, b[k].x, b[k].y);
+            batch.set_tangent(k, k % 3 == 0);
+        }
+        affine_mixed_batch_ifma(batch, n);
+        for (std::size_t k = 0; k < n; k++) {
+            blst_p1 pa, pb, want;
+            blst_p1_from_affine(&pa, &a[k]);
+            blst_p1_from_affine(&pb, &b[k]);
+            blst_p1_add_or_double(&want, &pa, &pb);
+            const blst_p1_affine w = affine(want);
+            blst_p1_affine got;
+            batch.get_a(k, got);
+            ASSERT_EQ(std::memcmp(&got, &w, sizeof w), 0) << "n " << n << " item " << k;
+        }
+    }
+}
+
 TEST_F(Ifma, ChordBatchMatchesBlstForEverySize) {
     std::mt19937_64 rng(7594);
     for (std::size_t n : {1u, 7u, 8u, 9u, 100u, 255u, 256u}) {
