@@ -1,5 +1,6 @@
 #include "core/fft.hpp"
 
+#include <algorithm>
 #include <cassert>
 
 #include "core/g1.hpp"
@@ -113,6 +114,75 @@ static void fr_dif_butterflies(std::span<Fr> a, const std::vector<Fr>& roots, st
     }
 }
 
+// Transforms of kParallelMin points or more are split for par in two
+// phases, one synchronization each: the levels whose groups fit in a block
+// (m / kParallelBlocks points) run block by block, and the log2(blocks)
+// larger levels run column by column: column j (elements j + k * block) only
+// ever meets itself there, so a slice of columns takes all those levels.
+constexpr std::size_t kParallelMin = 2048, kParallelBlocks = 8;
+
+// The levels with half-size b * h (h = 1, 2, .., blocks / 2: ascending for
+// decimation in time, descending in frequency) on columns [j0, j1).
+template <bool kDit>
+static void fr_columns(Fr* a, const std::vector<Fr>& roots, std::size_t n, std::size_t b, std::size_t j0,
+                       std::size_t j1) {
+    const auto level = [&](std::size_t h) {
+        const std::size_t half = b * h, stride = n / (2 * half);
+        for (std::size_t k = 0; k < kParallelBlocks; k++) {
+            if ((k / h) % 2 == 1) continue;  // block k is a group's second half
+            Fr* x = a + k * b;
+            Fr* y = x + half;
+            const std::size_t first = (k % h) * b;  // x[j]'s place in its group is first + j
+            for (std::size_t j = j0; j < j1; j++) {
+                const bool unit = first + j == 0;
+                Fr t;
+                if constexpr (kDit) {
+                    if (unit) {
+                        t = y[j];
+                    } else {
+                        blst_fr_mul(&t, &y[j], &roots[(first + j) * stride]);
+                    }
+                    blst_fr_sub(&y[j], &x[j], &t);
+                    blst_fr_add(&x[j], &x[j], &t);
+                } else {
+                    blst_fr_sub(&t, &x[j], &y[j]);
+                    blst_fr_add(&x[j], &x[j], &y[j]);
+                    if (unit) {
+                        y[j] = t;
+                    } else {
+                        blst_fr_mul(&y[j], &t, &roots[(first + j) * stride]);
+                    }
+                }
+            }
+        }
+    };
+    if constexpr (kDit) {
+        for (std::size_t h = 1; h < kParallelBlocks; h *= 2) level(h);
+    } else {
+        for (std::size_t h = kParallelBlocks / 2; h >= 1; h /= 2) level(h);
+    }
+}
+
+static void fr_dit(std::span<Fr> a, const std::vector<Fr>& roots, std::size_t n, const ParallelFor& par) {
+    const std::size_t m = a.size();
+    if (m < kParallelMin) return fr_dit_butterflies(a, roots, n);
+    const std::size_t b = m / kParallelBlocks;
+    par(kParallelBlocks, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t k = b0; k < b1; k++) fr_dit_butterflies(a.subspan(k * b, b), roots, n);
+    });
+    par(b, [&](std::size_t j0, std::size_t j1) { fr_columns<true>(a.data(), roots, n, b, j0, j1); });
+}
+
+static void fr_dif(std::span<Fr> a, const std::vector<Fr>& roots, std::size_t n, const ParallelFor& par) {
+    const std::size_t m = a.size();
+    if (m < kParallelMin) return fr_dif_butterflies(a, roots, n);
+    const std::size_t b = m / kParallelBlocks;
+    par(b, [&](std::size_t j0, std::size_t j1) { fr_columns<false>(a.data(), roots, n, b, j0, j1); });
+    par(kParallelBlocks, [&](std::size_t b0, std::size_t b1) {
+        for (std::size_t k = b0; k < b1; k++) fr_dif_butterflies(a.subspan(k * b, b), roots, n);
+    });
+}
+
 void fr_fft(std::span<Fr> data, const FftDomain& d) {
     bit_reversal_permutation(data);
     fr_dit_butterflies(data, d.roots, d.n);
@@ -124,11 +194,13 @@ void fr_ifft(std::span<Fr> data, const FftDomain& d) {
     for (auto& x : data) blst_fr_mul(&x, &x, &inv_m);
 }
 
-void fr_fft_to_brp(std::span<Fr> data, const FftDomain& d) { fr_dif_butterflies(data, d.roots, d.n); }
+void fr_fft_to_brp(std::span<Fr> data, const FftDomain& d, const ParallelFor& par) {
+    fr_dif(data, d.roots, d.n, par);
+}
 
-void fr_ifft_unscaled_from_brp(std::span<Fr> data, const FftDomain& d, bool input_is_brp) {
+void fr_ifft_unscaled_from_brp(std::span<Fr> data, const FftDomain& d, bool input_is_brp, const ParallelFor& par) {
     if (!input_is_brp) bit_reversal_permutation(data);
-    fr_dit_butterflies(data, d.inv_roots, d.n);
+    fr_dit(data, d.inv_roots, d.n, par);
 }
 
 void g1_fft(std::span<blst_p1> data, const FftDomain& d) { fft_in_place<G1Ops>(data, d.roots, d.n); }

@@ -29,8 +29,10 @@ void fr_ifft(std::span<Fr> data, const FftDomain& d);
 // fr_ifft_unscaled_from_brp takes them in bit-reversed order (when
 // input_is_brp) and leaves m times the coefficients. Both are linear over the
 // limbs, so they also work on elements kept outside Montgomery form.
-void fr_fft_to_brp(std::span<Fr> data, const FftDomain& d);
-void fr_ifft_unscaled_from_brp(std::span<Fr> data, const FftDomain& d, bool input_is_brp = true);
+// Transforms of 2048 points or more split their butterflies by `par`.
+void fr_fft_to_brp(std::span<Fr> data, const FftDomain& d, const ParallelFor& par = run_sequential);
+void fr_ifft_unscaled_from_brp(std::span<Fr> data, const FftDomain& d, bool input_is_brp = true,
+                               const ParallelFor& par = run_sequential);
 void g1_fft(std::span<blst_p1> data, const FftDomain& d);
 void g1_ifft(std::span<blst_p1> data, const FftDomain& d);
 // The same, each level's butterflies split by `par` (they are independent).

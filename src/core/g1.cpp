@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/miller_loop.hpp"
+#include "core/msm_variable.hpp"
 
 namespace kzg::core {
 
@@ -111,6 +112,7 @@ blst_p1 g1_lincomb_affine(std::span<const blst_p1_affine> points, std::span<cons
         }
         return acc;
     }
+    if (n >= kBucketMsmMinPoints) return g1_msm_buckets(points, scalars);
     std::vector<blst_scalar> sc(n);
     for (std::size_t i = 0; i < n; i++) blst_scalar_from_fr(&sc[i], &scalars[i]);
     return pippenger(points.data(), sc.data(), n);
@@ -141,6 +143,13 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars)
     std::vector<blst_p1_affine> affine(kept.size());
     const blst_p1* arg[2] = {kept.data(), nullptr};
     blst_p1s_to_affine(affine.data(), arg, kept.size());
+    if (kept.size() >= kBucketMsmMinPoints) {
+        std::vector<Fr> kept_scalars;
+        kept_scalars.reserve(kept.size());
+        for (std::size_t i = 0; i < n; i++)
+            if (!blst_p1_is_inf(&points[i])) kept_scalars.push_back(scalars[i]);
+        return g1_msm_buckets(affine, kept_scalars);
+    }
     return pippenger(affine.data(), sc.data(), kept.size());
 }
 

@@ -6,10 +6,12 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "core/affine_add.hpp"
 #include "core/batch_inverse.hpp"
+#include "core/fp_ifma.hpp"
 
 namespace kzg::core {
 
@@ -44,6 +46,7 @@ class PairAdder {
   public:
     template <class A, class B>
     void add(std::size_t n, const A& a, const B& b, blst_p1_affine* out) {
+        if (ifma_enabled()) return add_ifma(n, a, b, out);
         num_.resize(n);
         den_.resize(n);
         prefix_.resize(n);
@@ -68,6 +71,26 @@ class PairAdder {
     }
 
   private:
+    // The same with eight IFMA lanes (core/fp_ifma.hpp).
+    template <class A, class B>
+    void add_ifma(std::size_t n, const A& a, const B& b, blst_p1_affine* out) {
+        thread_local IndexedAffineBatch batch;
+        batch.size = batch.tangents = 0;
+        for (std::size_t k = 0; k < n; k++) {
+            const blst_p1_affine &ak = a(k), &bk = b(k);
+            if (std::memcmp(&ak.x, &bk.x, sizeof bk.x) != 0) {
+                batch.add_chord(static_cast<std::uint32_t>(k), ak, bk.x, bk.y);
+            } else if (std::memcmp(&ak.y, &bk.y, sizeof bk.y) != 0) {
+                out[k] = blst_p1_affine{};  // a == -b
+                continue;
+            } else {
+                batch.add_tangent(static_cast<std::uint32_t>(k), ak);
+            }
+            if (batch.full()) batch.flush(out);
+        }
+        batch.flush(out);
+    }
+
     std::vector<blst_fp> num_, den_, prefix_;
     std::vector<std::size_t> live_;
 };

@@ -44,6 +44,7 @@ struct PairAdder {
         }();
         const std::size_t np = pairs.size();
         if (np == 0) return;
+        if (ifma_enabled()) return run_ifma(get, out, out_inf);
         num.resize(np);
         den.resize(np);
         prefix.resize(np);
@@ -84,6 +85,33 @@ struct PairAdder {
             }
             affine_add_finish(r, *pa, qa->x, num[k], inv_k);
         });
+    }
+
+    // The same with eight IFMA lanes (core/fp_ifma.hpp).
+    template <class Get>
+    void run_ifma(const Get& get, std::vector<blst_p1_affine>& out, std::vector<std::uint8_t>& out_inf) {
+        thread_local IndexedAffineBatch batch;
+        batch.size = batch.tangents = 0;
+        for (const Pair& pr : pairs) {
+            const blst_p1_affine* pa = get(pr.a);
+            const blst_p1_affine* qa = get(pr.b);
+            out_inf[pr.out] = 0;
+            if (!pa || !qa) {  // a copy, or infinity
+                if (pa || qa) out[pr.out] = pa ? *pa : *qa;
+                out_inf[pr.out] = (pa || qa) ? 0 : 1;
+                continue;
+            }
+            if (std::memcmp(&pa->x, &qa->x, sizeof qa->x) != 0) {
+                batch.add_chord(pr.out, *pa, qa->x, qa->y);
+            } else if (std::memcmp(&pa->y, &qa->y, sizeof qa->y) != 0) {
+                out_inf[pr.out] = 1;  // P + (-P)
+                continue;
+            } else {
+                batch.add_tangent(pr.out, *pa);
+            }
+            if (batch.full()) batch.flush(out);
+        }
+        batch.flush(out);
     }
 };
 
@@ -415,19 +443,18 @@ FixedBaseMsm::FixedBaseMsm(std::size_t n, unsigned window_bits, std::vector<blst
 
 blst_p1 FixedBaseMsm::msm(std::span<const Fr> scalars) const { return msm_range(scalars, 0, scalars.size()); }
 
-// The signed w-bit digits of a scalar, d[j] in [-2^(w-1), 2^(w-1)], for
-// j < windows_: sum_j d[j] 2^(w j) = scalar.
-void FixedBaseMsm::digits(const Fr& scalar, std::int32_t* d) const {
-    const std::uint32_t half = 1u << (w_ - 1), full = 1u << w_, mask = full - 1;
+void scalar_signed_digits(const Fr& scalar, unsigned w, std::int32_t* d) {
+    const std::uint32_t half = 1u << (w - 1), full = 1u << w, mask = full - 1;
+    const std::size_t windows = FixedBaseMsm::windows_for(w);
     blst_scalar s;
     blst_scalar_from_fr(&s, &scalar);
     std::uint32_t carry = 0;
     // The carry moves up; the scalar is below 2^255, so ceil(256 / w) windows
     // always absorb the last carry.
-    for (std::size_t j = 0; j < windows_; j++) {
-        const std::size_t bit = j * w_;
+    for (std::size_t j = 0; j < windows; j++) {
+        const std::size_t bit = j * w;
         std::uint32_t v = 0;  // w bits at `bit` of the little-endian scalar
-        for (std::size_t byte = bit / 8, shift = 0; byte < 32 && shift < w_ + (bit % 8); byte++, shift += 8)
+        for (std::size_t byte = bit / 8, shift = 0; byte < 32 && shift < w + (bit % 8); byte++, shift += 8)
             v |= static_cast<std::uint32_t>(s.b[byte]) << shift;
         v = ((v >> (bit % 8)) & mask) + carry;
         carry = v > half ? 1 : 0;
@@ -435,6 +462,8 @@ void FixedBaseMsm::digits(const Fr& scalar, std::int32_t* d) const {
     }
     assert(carry == 0);
 }
+
+void FixedBaseMsm::digits(const Fr& scalar, std::int32_t* d) const { scalar_signed_digits(scalar, w_, d); }
 
 namespace {
 

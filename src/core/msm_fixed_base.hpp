@@ -85,6 +85,10 @@ void accumulate_buckets_sequential_scalar(std::span<const blst_p1_affine> points
                                           std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
 void accumulate_buckets_sequential_ifma(std::span<const blst_p1_affine> points, std::span<const BucketAdd> adds,
                                         std::vector<blst_p1_affine>& buckets, std::vector<std::uint8_t>& filled);
+// The signed w-bit digits of a scalar (2 <= w <= 20), d[j] in
+// [-2^(w-1), 2^(w-1)] for j < FixedBaseMsm::windows_for(w), with
+// sum_j d[j] 2^(w j) = scalar.
+void scalar_signed_digits(const Fr& scalar, unsigned w, std::int32_t* d);
 // For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * buckets[g * nb + i].
 void weighted_bucket_sums(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled,
                           std::size_t nb, std::span<blst_p1> out);

@@ -9,11 +9,11 @@
 
 namespace kzg::eip7594 {
 
-void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t) {
+void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t, const core::ParallelFor& par) {
     // Spec polynomial_eval_to_coeff is fft_field(bit_reversal_permutation(p), inv=True).
     // An inverse FFT by decimation in time starts by permuting its input into
     // bit-reversed order, which undoes the spec's permutation: neither is done.
-    core::fr_ifft_unscaled_from_brp(poly, t.fft);
+    core::fr_ifft_unscaled_from_brp(poly, t.fft, true, par);
 }
 
 void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly) {
@@ -23,7 +23,8 @@ void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly) {
     for (auto& c : poly) blst_fr_mul(&c, &c, &k);
 }
 
-std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t) {
+std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
+                                                const core::ParallelFor& par) {
     // Evaluating at every coset_for_cell(k) is one FFT of size 8192 of the
     // zero-padded coefficients, read in bit-reversed order:
     // coset_for_cell(k)[j] = roots_of_unity_brp[64k + j].
@@ -34,7 +35,7 @@ std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, cons
     static constexpr blst_fr kPlainOne = {{1, 0, 0, 0}};
     std::vector<Fr> ext(FIELD_ELEMENTS_PER_EXT_BLOB, core::fr_zero());
     for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++) blst_fr_mul(&ext[i], &coeffs[i], &kPlainOne);
-    core::fr_fft_to_brp(ext, t.fft);
+    core::fr_fft_to_brp(ext, t.fft, par);
     // Spec coset_evals_to_cell for all 128 cells.
     std::vector<Cell> cells(CELLS_PER_EXT_BLOB);
     for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) {
@@ -45,7 +46,8 @@ std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, cons
     return cells;
 }
 
-std::vector<Cell> compute_cells_from_scaled_coeffs(std::span<const Fr> scaled, const Tables& t, const Blob& blob) {
+std::vector<Cell> compute_cells_from_scaled_coeffs(std::span<const Fr> scaled, const Tables& t, const Blob& blob,
+                                                   const core::ParallelFor& par) {
     // The first half of the extended domain in bit-reversed order is the blob's
     // own domain (w_8192^(2i) = w_4096^i), so cells 0..63 are the blob's bytes.
     // The second half is the coset w_8192 * D: one FFT of size 4096 of the
@@ -59,7 +61,7 @@ std::vector<Cell> compute_cells_from_scaled_coeffs(std::span<const Fr> scaled, c
     constexpr std::size_t n = FIELD_ELEMENTS_PER_BLOB, half_cells = CELLS_PER_EXT_BLOB / 2;
     std::vector<Fr> odd(n);
     for (std::size_t i = 0; i < n; i++) blst_fr_mul(&odd[i], &scaled[i], &t.odd_coset_scale[i]);
-    core::fr_fft_to_brp(odd, t.fft);
+    core::fr_fft_to_brp(odd, t.fft, par);
     std::vector<Cell> cells(CELLS_PER_EXT_BLOB);
     for (std::size_t k = 0; k < half_cells; k++)
         std::copy_n(blob.data() + k * BYTES_PER_CELL, BYTES_PER_CELL, cells[k].data());
@@ -86,7 +88,7 @@ Result<CellsAndProofs> compute_cells_and_kzg_proofs_polynomialcoeff(std::span<co
                                                                     const core::ParallelFor& par) {
     auto proofs = compute_cell_kzg_proofs(coeffs, t, par);
     if (!proofs) return proofs.error();
-    return CellsAndProofs{compute_cells_polynomialcoeff(coeffs, t), std::move(*proofs)};
+    return CellsAndProofs{compute_cells_polynomialcoeff(coeffs, t, par), std::move(*proofs)};
 }
 
 }  // namespace kzg::eip7594

@@ -56,12 +56,21 @@ std::optional<Error> cell_to_coset_evals(std::span<Fr> out, const Cell& cell, co
     return std::nullopt;
 }
 
-std::optional<Error> cells_to_cosets_evals(std::vector<Fr>& out, std::span<const Cell> cells, std::string_view field) {
+// Split across the pool by `par`; the error is the lowest index's, as in a
+// serial loop (each slice stops at its first fault, and the lowest slice
+// with a fault holds the lowest one).
+std::optional<Error> cells_to_cosets_evals(std::vector<Fr>& out, std::span<const Cell> cells, std::string_view field,
+                                           const core::ParallelFor& par = core::run_sequential) {
     out.resize(cells.size() * kCellFr);
-    for (std::size_t k = 0; k < cells.size(); k++) {
-        if (auto e = cell_to_coset_evals(std::span<Fr>(out).subspan(k * kCellFr, kCellFr), cells[k], indexed(field, k)))
-            return e;
-    }
+    std::vector<std::optional<Error>> errors(cells.size());
+    par(cells.size(), [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; k++) {
+            const std::span<Fr> evals = std::span<Fr>(out).subspan(k * kCellFr, kCellFr);
+            if ((errors[k] = cell_to_coset_evals(evals, cells[k], indexed(field, k)))) return;
+        }
+    });
+    for (auto& e : errors)
+        if (e) return e;
     return std::nullopt;
 }
 
@@ -143,8 +152,9 @@ Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     if (auto e = detail::decode_blob_plain_phase(impl_->options, op, poly, blob)) return *e;
     PhaseTimer fft(impl_->options, op, "fft");  // to coefficients, then every coset
-    eip7594::blob_evals_to_scaled_coeffs(poly, impl_->eip7594);
-    return eip7594::compute_cells_from_scaled_coeffs(poly, impl_->eip7594, blob);
+    const core::ParallelFor par = impl_->parallel_for();
+    eip7594::blob_evals_to_scaled_coeffs(poly, impl_->eip7594, par);
+    return eip7594::compute_cells_from_scaled_coeffs(poly, impl_->eip7594, blob, par);
 }
 
 Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) const {
@@ -155,8 +165,9 @@ Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) c
     CellsAndProofs out;
     {
         PhaseTimer t(impl_->options, op, "fft");  // to coefficients, and the cells
-        eip7594::blob_evals_to_scaled_coeffs(poly, impl_->eip7594);
-        out.cells = eip7594::compute_cells_from_scaled_coeffs(poly, impl_->eip7594, blob);
+        const core::ParallelFor par = impl_->parallel_for();
+        eip7594::blob_evals_to_scaled_coeffs(poly, impl_->eip7594, par);
+        out.cells = eip7594::compute_cells_from_scaled_coeffs(poly, impl_->eip7594, blob, par);
         eip7594::scaled_plain_coeffs_to_montgomery(poly);
     }
     PhaseTimer fk20(impl_->options, op, "fk20");  // the FK20 MSMs and G1 FFTs
@@ -176,7 +187,7 @@ Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std
         if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
     }
     PhaseTimer fft(impl_->options, op, "fft");  // recover_polynomialcoeff
-    const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594);
+    const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594, impl_->parallel_for());
     fft.stop();
     cosets_evals = {};
     PhaseTimer fk20(impl_->options, op, "fk20");
@@ -188,9 +199,9 @@ Result<std::vector<Cell>> Context::recover_cells(std::span<const std::uint64_t> 
     // recover_cells_and_kzg_proofs without the proofs.
     std::vector<Fr> cosets_evals;
     if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
-    const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594);
+    const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594, impl_->parallel_for());
     cosets_evals = {};
-    return eip7594::compute_cells_polynomialcoeff(coeffs, impl_->eip7594);
+    return eip7594::compute_cells_polynomialcoeff(coeffs, impl_->eip7594, impl_->parallel_for());
 }
 
 Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment> commitments_bytes,
@@ -226,7 +237,7 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment>
     }
 
     std::vector<Fr> cosets_evals;
-    if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells")) return *e;
+    if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells", impl_->parallel_for())) return *e;
 
     // Decompressing and subgroup-checking the proofs dominates. Many proofs
     // are checked together (decode_proofs_batched); otherwise, and whenever

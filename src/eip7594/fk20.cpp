@@ -34,13 +34,15 @@ void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs
 
     // scalars[i * l + j] = DFT(a_j)[i] / n: 128 * 64 * 32 B = 256 KiB.
     std::vector<Fr> scalars(n * l);
-    std::vector<Fr> a(n);
-    for (std::size_t j = 0; j < l; j++) {
-        for (std::size_t u = 0; u + 1 < m; u++) a[u] = core::fr_mul(coeffs[l * (u + 1) + j], inv_n);
-        for (std::size_t u = m - 1; u < n; u++) a[u] = core::fr_zero();
-        core::fr_fft(a, t.fft);
-        for (std::size_t i = 0; i < n; i++) scalars[i * l + j] = a[i];
-    }
+    par(l, [&](std::size_t j0, std::size_t j1) {
+        std::vector<Fr> a(n);
+        for (std::size_t j = j0; j < j1; j++) {
+            for (std::size_t u = 0; u + 1 < m; u++) a[u] = core::fr_mul(coeffs[l * (u + 1) + j], inv_n);
+            for (std::size_t u = m - 1; u < n; u++) a[u] = core::fr_zero();
+            core::fr_fft(a, t.fft);
+            for (std::size_t i = 0; i < n; i++) scalars[i * l + j] = a[i];
+        }
+    });
 
     // One MSM of 64 terms per FFT position: all 128 at once over the fixed-base
     // tables, or one Pippenger each without them.

@@ -26,19 +26,22 @@ using core::Fr;
 // place: the FIELD_ELEMENTS_PER_BLOB evaluations over the bit-reversed blob
 // domain -> m times the monomial coefficients. Linear over the limbs: on
 // plain limbs (detail::blob_to_plain_polynomial) it gives plain limbs.
-void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t);
+void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t,
+                                 const core::ParallelFor& par = core::run_sequential);
 
 // Plain limbs of m times the coefficients -> the coefficients in Montgomery
 // form, in place (one product each, as the division by m would cost anyway).
 void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly);
 
 // Spec compute_cells over a polynomial in coefficient form (no proofs).
-std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t);
+std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
+                                                const core::ParallelFor& par = core::run_sequential);
 
 // Spec compute_cells of a (validated) blob, from `scaled`, the plain limbs of
 // blob_evals_to_scaled_coeffs over the blob's integers: the blob's bytes are
 // the first 64 cells, and only the other half is computed.
-std::vector<Cell> compute_cells_from_scaled_coeffs(std::span<const Fr> scaled, const Tables& t, const Blob& blob);
+std::vector<Cell> compute_cells_from_scaled_coeffs(std::span<const Fr> scaled, const Tables& t, const Blob& blob,
+                                                   const core::ParallelFor& par = core::run_sequential);
 
 // The CELLS_PER_EXT_BLOB FK20 proofs of a polynomial in coefficient form
 // (Montgomery), encoded. An error only when the FK20 tables cannot be built
@@ -65,7 +68,8 @@ void compute_fk20_cell_proofs(std::span<blst_p1> out, std::span<const Fr> coeffs
 // elements per given cell, in the order of cell_indices), the
 // FIELD_ELEMENTS_PER_BLOB coefficients of the polynomial.
 std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indices,
-                                        std::span<const Fr> cosets_evals, const Tables& t);
+                                        std::span<const Fr> cosets_evals, const Tables& t,
+                                        const core::ParallelFor& par = core::run_sequential);
 
 // ---- verify.cpp ---------------------------------------------------------------
 

@@ -52,7 +52,7 @@ static void scale_by_powers(std::span<Fr> vals, const Fr& factor, const Fr& firs
 }
 
 std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indices, std::span<const Fr> cosets_evals,
-                                        const Tables& t) {
+                                        const Tables& t, const core::ParallelFor& par) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;
     constexpr std::size_t n = FIELD_ELEMENTS_PER_EXT_BLOB;
     const Fr inv_n = core::fr_inv(core::fr_from_u64(n));
@@ -74,7 +74,7 @@ std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indi
 
     if (missing.empty()) {
         // Z(x) = 1: the coset steps below are the identity, P = IDFT(E) truncated.
-        core::fr_ifft_unscaled_from_brp(ext, t.fft);
+        core::fr_ifft_unscaled_from_brp(ext, t.fft, true, par);
         ext.resize(FIELD_ELEMENTS_PER_BLOB);
         for (auto& c : ext) blst_fr_mul(&c, &c, &inv_n);
         return ext;
@@ -97,21 +97,21 @@ std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indi
         const Fr& zc = zero_on_domain[coset_shift_exponent(c)];
         for (std::size_t j = 0; j < l; j++) blst_fr_mul(&ext[c * l + j], &ext[c * l + j], &zc);
     }
-    core::fr_ifft_unscaled_from_brp(ext, t.fft);
+    core::fr_ifft_unscaled_from_brp(ext, t.fft, true, par);
 
     // Spec coset_fft_field with shift PRIMITIVE_ROOT_OF_UNITY (7): divide P*Z
     // by Z over the coset 7 * D, where Z has no zero (7^8192 != 1). The 1/n of
     // the inverse transform rides on the coset scaling.
     const Fr shift = core::fr_from_u64(kCosetShift);
     scale_by_powers(ext, shift, inv_n);
-    core::fr_fft_to_brp(ext, t.fft);
+    core::fr_fft_to_brp(ext, t.fft, par);
     std::vector<Fr> zero_on_coset = vanishing_values(short_zero_poly, core::fr_pow(shift, l), t);
     core::fr_batch_inverse(zero_on_coset);
     for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
         const Fr& inv_zc = zero_on_coset[coset_shift_exponent(c)];
         for (std::size_t j = 0; j < l; j++) blst_fr_mul(&ext[c * l + j], &ext[c * l + j], &inv_zc);
     }
-    core::fr_ifft_unscaled_from_brp(ext, t.fft);
+    core::fr_ifft_unscaled_from_brp(ext, t.fft, true, par);
 
     // Only the first FIELD_ELEMENTS_PER_BLOB coefficients are P's.
     ext.resize(FIELD_ELEMENTS_PER_BLOB);

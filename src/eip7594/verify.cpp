@@ -73,28 +73,37 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
     // in evaluation form first: one size-64 inverse FFT per used column.
     // On coset_for_cell(c) = {h_c w_64^rbo(j)}, I(h_c y) = J(y) with
     // J(w_64^i) = evals[rbo(i)], hence I's coefficients are J_i * h_c^-i.
-    std::vector<Fr> columns(CELLS_PER_EXT_BLOB * l, core::fr_zero());
-    std::array<bool, CELLS_PER_EXT_BLOB> used{};
-    for (std::size_t k = 0; k < num_cells; k++) {
-        const std::size_t c = static_cast<std::size_t>(cell_indices[k]);
-        used[c] = true;
-        for (std::size_t j = 0; j < l; j++)
-            columns[c * l + j] = core::fr_add(columns[c * l + j], core::fr_mul(cosets_evals[k * l + j], r_powers[k]));
-    }
-    std::vector<Fr> sum_interp_polys_coeff(l, core::fr_zero());
+    // The columns are independent: split across the pool, each column's
+    // coefficients scaled in place, then summed.
+    std::array<std::vector<std::uint32_t>, CELLS_PER_EXT_BLOB> column_cells;
+    for (std::size_t k = 0; k < num_cells; k++)
+        column_cells[static_cast<std::size_t>(cell_indices[k])].push_back(static_cast<std::uint32_t>(k));
+    std::vector<Fr> columns(CELLS_PER_EXT_BLOB * l);
     const Fr inv_l = core::fr_inv(core::fr_from_u64(l));
-    for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
-        if (!used[c]) continue;
-        // The cell holds J's values in bit-reversed order, as the inverse
-        // transform takes them; its 1/64 rides on the shift's powers.
-        const std::span<Fr> col = std::span<Fr>(columns).subspan(c * l, l);
-        core::fr_ifft_unscaled_from_brp(col, t.fft);
-        const Fr inv_shift = t.fft.inv_roots[coset_shift_exponent(c)];  // h_c^-1
-        Fr acc = inv_l;
-        for (std::size_t i = 0; i < l; i++) {
-            sum_interp_polys_coeff[i] = core::fr_add(sum_interp_polys_coeff[i], core::fr_mul(col[i], acc));
-            acc = core::fr_mul(acc, inv_shift);
+    ctx.parallel(CELLS_PER_EXT_BLOB, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; c++) {
+            if (column_cells[c].empty()) continue;
+            const std::span<Fr> col = std::span<Fr>(columns).subspan(c * l, l);
+            for (auto& x : col) x = core::fr_zero();
+            for (const std::uint32_t k : column_cells[c])
+                for (std::size_t j = 0; j < l; j++)
+                    col[j] = core::fr_add(col[j], core::fr_mul(cosets_evals[k * l + j], r_powers[k]));
+            // The cell holds J's values in bit-reversed order, as the inverse
+            // transform takes them; its 1/64 rides on the shift's powers.
+            core::fr_ifft_unscaled_from_brp(col, t.fft);
+            const Fr inv_shift = t.fft.inv_roots[coset_shift_exponent(c)];  // h_c^-1
+            Fr acc = inv_l;
+            for (std::size_t i = 0; i < l; i++) {
+                col[i] = core::fr_mul(col[i], acc);
+                acc = core::fr_mul(acc, inv_shift);
+            }
         }
+    });
+    std::vector<Fr> sum_interp_polys_coeff(l, core::fr_zero());
+    for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
+        if (column_cells[c].empty()) continue;
+        for (std::size_t i = 0; i < l; i++)
+            sum_interp_polys_coeff[i] = core::fr_add(sum_interp_polys_coeff[i], columns[c * l + i]);
     }
     const blst_p1 rli = core::g1_lincomb_affine(std::span<const blst_p1_affine>(ctx.g1_monomial).first(l),
                                                 sum_interp_polys_coeff);

@@ -2,12 +2,14 @@
 // inputs that break batched affine additions: zero scalars, P + P, P + (-P).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cstdlib>
 #include <random>
 
 #include "core/fp_ifma.hpp"
 #include "core/g1.hpp"
 #include "core/msm_fixed_base.hpp"
+#include "core/msm_variable.hpp"
 #include "kzg/kzg.hpp"
 
 namespace {
@@ -109,6 +111,44 @@ TEST(FixedBaseRange, SplitsSumToWhole) {
     for (auto& s : sc) s = random_fr(rng);
     blst_p1 a = msm.msm_range(sc, 0, 17), b = msm.msm_range(sc, 17, 40);
     EXPECT_TRUE(g1_equal(g1_add(a, b), msm.msm(sc)));
+}
+
+// The bucket MSM for variable bases against the naive sum, across its window
+// sizes and its chunk boundary, with the inputs that break batched affine
+// additions: repeated points, a point with its negative, zero, one and r - 1
+// as scalars, equal scalars, and points at infinity (skipped).
+TEST(VariableBaseBuckets, MatchesNaiveSums) {
+    std::mt19937_64 rng(11);
+    for (std::size_t n : {128u, 129u, 600u, 2049u, 2100u}) {
+        auto pts = random_points(rng, n);
+        std::vector<Fr> sc(n);
+        for (auto& s : sc) s = random_fr(rng);
+        pts[1] = pts[0];  // a repeated point (its digits double buckets' points)
+        pts[2] = pts[0];
+        blst_fp_cneg(&pts[2].y, &pts[2].y, true);  // its negative, with the same scalar: P + (-P) in buckets
+        sc[1] = sc[0];
+        sc[2] = sc[0];
+        sc[3] = Fr{};  // zero
+        blst_fr_from_uint64(&sc[4], std::array<std::uint64_t, 4>{1, 0, 0, 0}.data());
+        sc[5] = fr_sub(Fr{}, sc[4]);  // r - 1
+        pts[6] = blst_p1_affine{};    // infinity
+        for (std::size_t i = 7; i < 12; i++) sc[i] = sc[7];
+        EXPECT_TRUE(g1_equal(g1_msm_buckets(pts, sc), naive(pts, sc))) << "n " << n;
+        // All scalars equal: every window's digits land in the same buckets.
+        std::vector<Fr> same(n, sc[0]);
+        EXPECT_TRUE(g1_equal(g1_msm_buckets(pts, same), naive(pts, same))) << "equal scalars, n " << n;
+    }
+}
+
+TEST(VariableBaseBuckets, LargeWindowSize) {
+    std::mt19937_64 rng(12);
+    const std::size_t n = 8200;  // 11-bit windows
+    std::vector<blst_p1_affine> pts(n);
+    const auto base = random_points(rng, 64);
+    for (std::size_t i = 0; i < n; i++) pts[i] = base[i % base.size()];
+    std::vector<Fr> sc(n);
+    for (auto& s : sc) s = random_fr(rng);
+    EXPECT_TRUE(g1_equal(g1_msm_buckets(pts, sc), naive(pts, sc)));
 }
 
 // Both accumulators (the tree and the in-place sequential one) on the same terms.

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <functional>
 #include <numeric>
 
 #include "core/fft.hpp"
@@ -155,6 +156,36 @@ TEST(Fft, PermutationFreeFormsMatchThePlainOnes) {
             bit_reversal_permutation(std::span<Fr>(got));
             fr_ifft_unscaled_from_brp(got, *d, false);
             ASSERT_TRUE(same(got, coeffs)) << "unscaled ifft, natural input, size " << m << " domain " << d->n;
+        }
+    }
+}
+
+// The split transforms (2048 points and more, given a ParallelFor) against
+// the sequential ones: the slices here are uneven, start inside butterfly
+// groups and run in reverse order, and real threads run them too.
+TEST(Fft, SplitTransformsMatchTheSequentialOnes) {
+    unit::Rng rng(25);
+    const FftDomain big(8192);
+    const ParallelFor reversed_slices = [](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) {
+        const std::size_t cuts[] = {0, n / 7, n / 3, n / 2 + 1, n - n / 5, n};
+        for (std::size_t k = 5; k-- > 0;)
+            if (cuts[k] < cuts[k + 1]) f(cuts[k], cuts[k + 1]);
+    };
+    const ParallelFor three_threads = [](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) {
+        parallel_for(n, 3, f);
+    };
+    for (std::size_t m : {2048u, 4096u, 8192u}) {
+        for (const ParallelFor* par : {&reversed_slices, &three_threads}) {
+            const auto orig = random_vector(rng, m);
+            auto want = orig, got = orig;
+            fr_fft_to_brp(want, big);
+            fr_fft_to_brp(got, big, *par);
+            ASSERT_TRUE(same(got, want)) << "fft to brp, size " << m;
+            want = orig;
+            got = orig;
+            fr_ifft_unscaled_from_brp(want, big);
+            fr_ifft_unscaled_from_brp(got, big, true, *par);
+            ASSERT_TRUE(same(got, want)) << "unscaled ifft from brp, size " << m;
         }
     }
 }
