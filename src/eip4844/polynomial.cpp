@@ -31,13 +31,17 @@ static std::ptrdiff_t index_in_domain(const detail::ContextImpl& ctx, const Fr& 
 //
 // Every p_i enters only products with Montgomery-form factors, so the sum is
 // in p's own form: plain limbs in, plain limbs out (evaluate_blob_in_evaluation_form).
-static Fr barycentric_sum(const detail::ContextImpl& ctx, std::span<const Fr> p, const Fr& z) {
+//
+// The sum over pairs [k0, k1) only; with inv_out, inv_out[k] = 1 / (z^2 - w_k)
+// as well (compute_kzg_proof_impl builds the quotient from them).
+static Fr barycentric_sum(const detail::ContextImpl& ctx, std::span<const Fr> p, const Fr& z, std::size_t k0,
+                          std::size_t k1, Fr* inv_out = nullptr) {
     constexpr std::size_t half = FIELD_ELEMENTS_PER_BLOB / 2;
     const std::vector<Fr>& w = ctx.roots_brp;
     thread_local std::vector<Fr> numer(half), prefix(half);
     const Fr z2 = core::fr_sqr(z);
     Fr acc = core::fr_one();
-    for (std::size_t k = 0; k < half; k++) {
+    for (std::size_t k = k0; k < k1; k++) {
         Fr zw, diff, sum, t;
         blst_fr_mul(&zw, &z, &w[2 * k]);
         blst_fr_sub(&diff, &p[2 * k], &p[2 * k + 1]);
@@ -51,15 +55,20 @@ static Fr barycentric_sum(const detail::ContextImpl& ctx, std::span<const Fr> p,
     }
     Fr inv = core::fr_inv(acc);
     Fr total = core::fr_zero();
-    for (std::size_t k = half; k-- > 0;) {
+    for (std::size_t k = k1; k-- > k0;) {
         Fr inv_k, t;
         blst_fr_mul(&inv_k, &inv, &prefix[k]);  // 1 / (z^2 - w_k)
+        if (inv_out) inv_out[k] = inv_k;
         blst_fr_sub(&t, &z2, &w[k]);
         blst_fr_mul(&inv, &inv, &t);
         blst_fr_mul(&t, &numer[k], &inv_k);
         blst_fr_add(&total, &total, &t);
     }
     return total;
+}
+
+static Fr barycentric_sum(const detail::ContextImpl& ctx, std::span<const Fr> p, const Fr& z) {
+    return barycentric_sum(ctx, p, z, 0, FIELD_ELEMENTS_PER_BLOB / 2);
 }
 
 // y = sum * (z^n - 1) / n.
@@ -89,34 +98,72 @@ std::optional<std::size_t> evaluate_blob_in_evaluation_form(const detail::Contex
     return std::nullopt;
 }
 
+// Off the domain, the quotient reuses the evaluation's inverses: with
+// d = z^2 - w^2 for the pair (w, -w),
+//   1 / (w - z) = -(w + z) / d   and   1 / (-w - z) = (w - z) / d,
+// so q needs two products an element and no second batch inversion. The
+// pairs are split across the pool (a batch inversion per slice).
+static Fr quotient_off_domain(const detail::ContextImpl& ctx, std::span<const Fr> poly, const Fr& z,
+                              std::span<Fr> q) {
+    constexpr std::size_t half = FIELD_ELEMENTS_PER_BLOB / 2;
+    std::vector<Fr> inv(half);
+    const std::size_t pieces = std::min<std::size_t>(ctx.parallelism(), 8);
+    std::vector<Fr> partial(pieces, core::fr_zero());
+    ctx.parallel(pieces, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; p++)
+            partial[p] = barycentric_sum(ctx, poly, z, half * p / pieces, half * (p + 1) / pieces, inv.data());
+    });
+    Fr sum = core::fr_zero();
+    for (const Fr& s : partial) sum = core::fr_add(sum, s);
+    const Fr y = barycentric_scale(sum, z);
+    ctx.parallel(half, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; k++) {
+            const Fr& w = ctx.roots_brp[2 * k];
+            Fr a, b, t;
+            blst_fr_add(&a, &w, &z);
+            blst_fr_cneg(&a, &a, true);
+            blst_fr_mul(&a, &a, &inv[k]);  // 1 / (w - z)
+            blst_fr_sub(&b, &w, &z);
+            blst_fr_mul(&b, &b, &inv[k]);  // 1 / (-w - z)
+            blst_fr_sub(&t, &poly[2 * k], &y);
+            blst_fr_mul(&q[2 * k], &t, &a);
+            blst_fr_sub(&t, &poly[2 * k + 1], &y);
+            blst_fr_mul(&q[2 * k + 1], &t, &b);
+        }
+    });
+    return y;
+}
+
 blst_p1 compute_kzg_proof_impl(const detail::ContextImpl& ctx, std::span<const Fr> poly, const Fr& z, Fr* y_out) {
     const std::size_t n = FIELD_ELEMENTS_PER_BLOB;
-    const Fr y = evaluate_polynomial_in_evaluation_form(ctx, poly, z);
     const std::ptrdiff_t m = index_in_domain(ctx, z);
+    std::vector<Fr> q(n);
+    if (m < 0) {
+        const Fr y = quotient_off_domain(ctx, poly, z, q);
+        if (y_out) *y_out = y;
+        return ctx.lagrange_lincomb(q);
+    }
+    const Fr y = poly[static_cast<std::size_t>(m)];
 
     // q_i = (p_i - y) / (w_i - z) off the point z itself.
-    std::vector<Fr> q(n), denom(n);
+    std::vector<Fr> denom(n);
     for (std::size_t i = 0; i < n; i++)
         denom[i] = (static_cast<std::ptrdiff_t>(i) == m) ? core::fr_one() : core::fr_sub(ctx.roots_brp[i], z);
     core::fr_batch_inverse(denom);
     for (std::size_t i = 0; i < n; i++) q[i] = core::fr_mul(core::fr_sub(poly[i], y), denom[i]);
 
-    if (m >= 0) {
-        // Spec compute_quotient_eval_within_domain:
-        //   q_m = sum_{i != m} (p_i - y) * w_i / (z * (z - w_i))
-        std::vector<Fr> d(n);
-        for (std::size_t i = 0; i < n; i++)
-            d[i] = (static_cast<std::ptrdiff_t>(i) == static_cast<std::ptrdiff_t>(m))
-                       ? core::fr_one()
-                       : core::fr_mul(z, core::fr_sub(z, ctx.roots_brp[i]));
-        core::fr_batch_inverse(d);
-        Fr acc = core::fr_zero();
-        for (std::size_t i = 0; i < n; i++) {
-            if (static_cast<std::ptrdiff_t>(i) == m) continue;
-            acc = core::fr_add(acc, core::fr_mul(core::fr_mul(core::fr_sub(poly[i], y), ctx.roots_brp[i]), d[i]));
-        }
-        q[static_cast<std::size_t>(m)] = acc;
+    // Spec compute_quotient_eval_within_domain:
+    //   q_m = sum_{i != m} (p_i - y) * w_i / (z * (z - w_i))
+    std::vector<Fr> d(n);
+    for (std::size_t i = 0; i < n; i++)
+        d[i] = (static_cast<std::ptrdiff_t>(i) == m) ? core::fr_one() : core::fr_mul(z, core::fr_sub(z, ctx.roots_brp[i]));
+    core::fr_batch_inverse(d);
+    Fr acc = core::fr_zero();
+    for (std::size_t i = 0; i < n; i++) {
+        if (static_cast<std::ptrdiff_t>(i) == m) continue;
+        acc = core::fr_add(acc, core::fr_mul(core::fr_mul(core::fr_sub(poly[i], y), ctx.roots_brp[i]), d[i]));
     }
+    q[static_cast<std::size_t>(m)] = acc;
     if (y_out) *y_out = y;
     return ctx.lagrange_lincomb(q);
 }
