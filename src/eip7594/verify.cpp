@@ -1,5 +1,6 @@
 // Spec verify_cell_kzg_proof_batch_impl (universal verification) and its
 // Fiat-Shamir challenge.
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -55,8 +56,19 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
     std::vector<Fr> r_powers(num_cells);
     core::fr_powers(r_powers, r);
 
-    // Step 2: LL = sum_k r^k proofs[k].
-    const blst_p1 ll = core::g1_lincomb(proofs, r_powers, ctx.parallelism(), ctx.parallel_for());
+    // Step 2: LL = sum_k r^k proofs[k], and (step 4.3) RLP = sum_k (r^k * h_k^n)
+    // proofs[k], h_k^64 = w_8192^(64 * rbo(k)). The two MSMs run side by side
+    // on the pool (each whole: splitting each would repeat its bucket sums).
+    std::vector<Fr> weighted_r_powers(num_cells);
+    for (std::size_t k = 0; k < num_cells; k++)
+        weighted_r_powers[k] = core::fr_mul(r_powers[k], t.fft.roots[coset_shift_exponent(cell_indices[k]) * l]);
+    blst_p1 ll, rlp;
+    const std::size_t per_msm = std::max<std::size_t>(1, ctx.parallelism() / 2);
+    ctx.parallel(2, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; i++)
+            (i == 0 ? ll : rlp) = core::g1_lincomb(proofs, i == 0 ? r_powers : weighted_r_powers, per_msm,
+                                                   ctx.parallel_for());
+    });
 
     // Step 3: LR = [s^n]G2 (its Miller-loop lines are precomputed: g2_s64_lines).
 
@@ -108,11 +120,7 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
     const blst_p1 rli = core::g1_lincomb_affine(std::span<const blst_p1_affine>(ctx.g1_monomial).first(l),
                                                 sum_interp_polys_coeff);
 
-    // Step 4.3: RLP = sum_k (r^k * h_k^n) proofs[k]; h_k^64 = w_8192^(64 * rbo(k)).
-    std::vector<Fr> weighted_r_powers(num_cells);
-    for (std::size_t k = 0; k < num_cells; k++)
-        weighted_r_powers[k] = core::fr_mul(r_powers[k], t.fft.roots[coset_shift_exponent(cell_indices[k]) * l]);
-    const blst_p1 rlp = core::g1_lincomb(proofs, weighted_r_powers, ctx.parallelism(), ctx.parallel_for());
+    // Step 4.3: RLP, above.
 
     // Step 4.4: RL = RLC - RLI + RLP.
     const blst_p1 rl = core::g1_add(core::g1_sub(rlc, rli), rlp);
