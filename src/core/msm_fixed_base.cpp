@@ -240,9 +240,7 @@ struct ScalarBatch {
     }
     // q + q: 3x^2 / 2y.
     bool add_tangent(std::uint32_t b, const blst_p1_affine& q, const blst_fp& px) {
-        blst_fp_sqr(&num[size], &q.x);
-        blst_fp_mul_by_3(&num[size], &num[size]);
-        blst_fp_add(&den[size], &q.y, &q.y);
+        affine_slope(q, q.x, q.y, num[size], den[size]);
         items[size++] = {b, &px};
         return true;
     }
