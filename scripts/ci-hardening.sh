@@ -69,7 +69,7 @@ export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 # to the script's 7.5 (ASan build +3.9, its service tests 1.4, TSan build
 # +1.6-2.3, its service tests 1.1, fuzzing +0.2), mostly compiling server.cpp
 # and kzgctl.
-ASAN_TESTS=(kzg_unit_codec kzg_unit_setup kzg_unit_context kzg_unit_core test_msm test_conformance test_eip7594
+ASAN_TESTS=(kzg_unit_codec kzg_unit_setup kzg_unit_context kzg_unit_core kzg_unit_core_scalar test_msm test_fp_ifma test_conformance test_eip7594
             kzg_diff_commitment kzg_diff_kzg_proof kzg_diff_blob_proof kzg_diff_verify kzg_diff_edge
             kzg_diff_eip7594 kzg_stress_context_pool)
 ASAN_SERVICE_TESTS=(kzgctl_cli service_api service_bad_requests service_hostile service_slow_clients

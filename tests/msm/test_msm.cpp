@@ -155,13 +155,14 @@ TEST(VariableBaseBuckets, LargeWindowSize) {
 using Accumulate = void (*)(std::span<const blst_p1_affine>, std::span<const BucketAdd>,
                             std::vector<blst_p1_affine>&, std::vector<std::uint8_t>&);
 
-class BucketAccumulation : public ::testing::TestWithParam<Accumulate> {
-  protected:
-    void SetUp() override {
-        if (GetParam() == &accumulate_buckets_sequential_ifma && !cpu_has_ifma())
-            GTEST_SKIP() << "this CPU has no AVX-512 IFMA: the IFMA accumulator is not tested here";
-    }
-};
+class BucketAccumulation : public ::testing::TestWithParam<Accumulate> {};
+
+// The IFMA accumulator where the CPU can run it (test_fp_ifma, which ctest
+// reports as skipped elsewhere, covers its kernels).
+std::vector<Accumulate> ifma_accumulators() {
+    if (!cpu_has_ifma()) return {};
+    return {&accumulate_buckets_sequential_ifma};
+}
 
 // Runs `adds` into nb buckets, some already holding a point, and checks each
 // bucket against a projective sum.
@@ -252,7 +253,7 @@ TEST(IfmaDispatch, FollowsCpuAndEnvironment) {
 
 INSTANTIATE_TEST_SUITE_P(Tree, BucketAccumulation, ::testing::Values(&accumulate_buckets));
 INSTANTIATE_TEST_SUITE_P(Sequential, BucketAccumulation, ::testing::Values(&accumulate_buckets_sequential_scalar));
-INSTANTIATE_TEST_SUITE_P(SequentialIfma, BucketAccumulation, ::testing::Values(&accumulate_buckets_sequential_ifma));
+INSTANTIATE_TEST_SUITE_P(SequentialIfma, BucketAccumulation, ::testing::ValuesIn(ifma_accumulators()));
 
 INSTANTIATE_TEST_SUITE_P(Windows, FixedBase, ::testing::Values(2u, 3u, 5u, 8u, 12u, 16u));
 
