@@ -94,6 +94,18 @@ struct Round {
     std::vector<blst_fp> num, den, prefix;
     std::vector<std::uint32_t> act;  // the ops that need a slope, in order
 
+    // An addition's term: its y (negated if asked) in qy; true when the slot
+    // was at infinity and has simply taken the term.
+    static bool take_term(const Op& op, blst_p1_affine& a, std::uint8_t& a_inf, blst_fp& qy) {
+        qy = op.q->y;
+        if (op.negate) blst_fp_cneg(&qy, &qy, true);
+        if (!a_inf) return false;
+        a.x = op.q->x;  // infinity + Q = Q
+        a.y = qy;
+        a_inf = 0;
+        return true;
+    }
+
     void run(std::vector<blst_p1_affine>& slot, std::vector<std::uint8_t>& inf) {
         if (ifma_enabled()) {
             run_ifma(slot, inf);
@@ -112,14 +124,8 @@ struct Round {
                 if (inf[op.slot]) continue;
                 batch.add_tangent(op.slot, a);
             } else {
-                blst_fp qy = op.q->y;
-                if (op.negate) blst_fp_cneg(&qy, &qy, true);
-                if (inf[op.slot]) {  // infinity + Q = Q
-                    a.x = op.q->x;
-                    a.y = qy;
-                    inf[op.slot] = 0;
-                    continue;
-                }
+                blst_fp qy;
+                if (take_term(op, a, inf[op.slot], qy)) continue;
                 if (std::memcmp(&a.x, &op.q->x, sizeof a.x) != 0) {
                     batch.add_chord(op.slot, a, op.q->x, qy);
                 } else if (std::memcmp(&a.y, &qy, sizeof qy) != 0) {
@@ -147,14 +153,8 @@ struct Round {
                 if (inf[op.slot]) continue;
                 affine_slope(a, a.x, a.y, num[k], den[k]);
             } else {
-                blst_fp qy = op.q->y;
-                if (op.negate) blst_fp_cneg(&qy, &qy, true);
-                if (inf[op.slot]) {  // infinity + Q = Q
-                    a.x = op.q->x;
-                    a.y = qy;
-                    inf[op.slot] = 0;
-                    continue;
-                }
+                blst_fp qy;
+                if (take_term(op, a, inf[op.slot], qy)) continue;
                 if (affine_slope(a, op.q->x, qy, num[k], den[k]) == AffineSlope::kCancel) {  // P + (-P)
                     inf[op.slot] = 1;
                     continue;

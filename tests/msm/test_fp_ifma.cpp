@@ -96,70 +96,60 @@ blst_p1_affine affine(const blst_p1& p) {
     return a;
 }
 
-// Batches of n chord additions against blst_p1_add.
-void check_chords(std::mt19937_64& rng, std::size_t n, bool related) {
-    thread_local AffineChordBatch batch;
-    std::vector<blst_p1_affine> a(n), b(n);
-    for (std::size_t k = 0; k < n; k++) {
-        blst_fr s;
-        std::uint64_t limbs[4] = {rng(), rng(), rng(), rng() >> 2};
-        blst_fr_from_uint64(&s, limbs);
-        const blst_p1 p = g1_mul(g1_generator(), s);
-        a[k] = affine(p);
-        // related: b = -2a (x differs, the sum is -a), or b = a + G.
-        if (related) {
-            blst_p1 q;
-            if (k % 2 == 0) {
-                blst_p1_double(&q, &p);
-                blst_p1_cneg(&q, true);
-            } else {
-                q = g1_add(p, g1_generator());
-            }
-            b[k] = affine(q);
-        } else {
-            std::uint64_t limbs2[4] = {rng(), rng(), rng(), rng() >> 2};
-            blst_fr s2;
-            blst_fr_from_uint64(&s2, limbs2);
-            b[k] = affine(g1_mul(g1_generator(), s2));
-        }
-        batch.set_a(k, a[k].x, a[k].y);
-        batch.set_b(k, b[k].x, b[k].y);
-    }
-    affine_chord_batch_ifma(batch, n);
-    for (std::size_t k = 0; k < n; k++) {
-        blst_p1 pa, pb, want;
-        blst_p1_from_affine(&pa, &a[k]);
-        blst_p1_from_affine(&pb, &b[k]);
-        blst_p1_add(&want, &pa, &pb);
-        const blst_p1_affine w = affine(want);
+blst_p1 random_point(std::mt19937_64& rng) {
+    std::uint64_t limbs[4] = {rng(), rng(), rng(), rng() >> 2};
+    blst_fr s;
+    blst_fr_from_uint64(&s, limbs);
+    return g1_mul(g1_generator(), s);
+}
+
+// Item k of the batch holds want[k] (in canonical affine form).
+void expect_items(const AffineChordBatch& batch, const std::vector<blst_p1>& want) {
+    for (std::size_t k = 0; k < want.size(); k++) {
+        const blst_p1_affine w = affine(want[k]);
         blst_p1_affine got;
         batch.get_a(k, got);
-        ASSERT_EQ(std::memcmp(&got, &w, sizeof w), 0) << "n " << n << " item " << k;
+        ASSERT_EQ(std::memcmp(&got, &w, sizeof w), 0) << "n " << want.size() << " item " << k;
     }
 }
 
-// Batches of n doublings against blst_p1_double.
+// Batches of n chord additions against blst_p1_add.
+void check_chords(std::mt19937_64& rng, std::size_t n, bool related) {
+    thread_local AffineChordBatch batch;
+    std::vector<blst_p1> want(n);
+    for (std::size_t k = 0; k < n; k++) {
+        const blst_p1 p = random_point(rng);
+        blst_p1 q;
+        // related: q = -2p (x differs, the sum is -p), or q = p + G.
+        if (!related) {
+            q = random_point(rng);
+        } else if (k % 2 == 0) {
+            blst_p1_double(&q, &p);
+            blst_p1_cneg(&q, true);
+        } else {
+            q = g1_add(p, g1_generator());
+        }
+        const blst_p1_affine pa = affine(p), qa = affine(q);
+        batch.set_a(k, pa.x, pa.y);
+        batch.set_b(k, qa.x, qa.y);
+        blst_p1_add(&want[k], &p, &q);
+    }
+    affine_chord_batch_ifma(batch, n);
+    expect_items(batch, want);
+}
+
+// Batches of n doublings against blst_p1_double; item 0 is the generator.
 void check_tangents(std::mt19937_64& rng, std::size_t n) {
     thread_local AffineChordBatch batch;
-    std::vector<blst_p1_affine> a(n);
+    std::vector<blst_p1> want(n);
     for (std::size_t k = 0; k < n; k++) {
-        blst_fr s;
-        std::uint64_t limbs[4] = {rng(), rng(), rng(), rng() >> 2};
-        blst_fr_from_uint64(&s, limbs);
-        // Item 0 is the generator itself.
-        a[k] = affine(k == 0 ? g1_generator() : g1_mul(g1_generator(), s));
-        batch.set_a(k, a[k].x, a[k].y);
+        const blst_p1 p = k == 0 ? g1_generator() : random_point(rng);
+        const blst_p1_affine pa = affine(p);
+        batch.set_a(k, pa.x, pa.y);
+        blst_p1_double(&want[k], &p);
     }
     affine_tangent_batch_ifma(batch, n);
-    for (std::size_t k = 0; k < n; k++) {
-        blst_p1 pa, want;
-        blst_p1_from_affine(&pa, &a[k]);
-        blst_p1_double(&want, &pa);
-        const blst_p1_affine w = affine(want);
-        blst_p1_affine got;
-        batch.get_a(k, got);
-        ASSERT_EQ(std::memcmp(&got, &w, sizeof w), 0) << "n " << n << " item " << k;
-    }
+    expect_items(batch, want);
 }
 
 TEST_F(Ifma, TangentBatchMatchesBlstForEverySize) {
@@ -173,29 +163,17 @@ TEST_F(Ifma, MixedBatchMatchesBlst) {
     std::mt19937_64 rng(7);
     thread_local AffineChordBatch batch;
     for (std::size_t n : {5u, 8u, 100u, 256u}) {
-        std::vector<blst_p1_affine> a(n), b(n);
+        std::vector<blst_p1> want(n);
         for (std::size_t k = 0; k < n; k++) {
-            std::uint64_t l1[4] = {rng(), rng(), rng(), rng() >> 2}, l2[4] = {rng(), rng(), rng(), rng() >> 2};
-            blst_fr s1, s2;
-            blst_fr_from_uint64(&s1, l1);
-            blst_fr_from_uint64(&s2, l2);
-            a[k] = affine(g1_mul(g1_generator(), s1));
-            b[k] = k % 3 == 0 ? a[k] : affine(g1_mul(g1_generator(), s2));
-            batch.set_a(k, a[k].x, a[k].y);
-            batch.set_b(k, b[k].x, b[k].y);
+            const blst_p1 p = random_point(rng), q = k % 3 == 0 ? p : random_point(rng);
+            const blst_p1_affine pa = affine(p), qa = affine(q);
+            batch.set_a(k, pa.x, pa.y);
+            batch.set_b(k, qa.x, qa.y);
             batch.set_tangent(k, k % 3 == 0);
+            blst_p1_add_or_double(&want[k], &p, &q);
         }
         affine_mixed_batch_ifma(batch, n);
-        for (std::size_t k = 0; k < n; k++) {
-            blst_p1 pa, pb, want;
-            blst_p1_from_affine(&pa, &a[k]);
-            blst_p1_from_affine(&pb, &b[k]);
-            blst_p1_add_or_double(&want, &pa, &pb);
-            const blst_p1_affine w = affine(want);
-            blst_p1_affine got;
-            batch.get_a(k, got);
-            ASSERT_EQ(std::memcmp(&got, &w, sizeof w), 0) << "n " << n << " item " << k;
-        }
+        expect_items(batch, want);
     }
 }
 
