@@ -79,8 +79,18 @@ TSAN_TESTS=(kzg_unit_core kzg_unit_context kzg_stress_context_pool)
 TSAN_SERVICE_TESTS=(service_api service_overload service_drain service_hostile service_security)
 TSAN_EXTRA_TARGETS=(kzgd)
 
-# Targets to build for a list of tests (test names that are not targets are skipped).
-targets_for() { local t; for t in "$@"; do [[ $t == kzgctl_* || $t == service_* ]] || echo "$t"; done; }
+# Targets to build for a list of tests (test names that are not targets are
+# skipped; a *_scalar test reruns its binary with KZG_NO_IFMA=1).
+targets_for() {
+    local t
+    for t in "$@"; do
+        case $t in
+            kzgctl_* | service_*) ;;
+            *_scalar) echo "${t%_scalar}" ;;
+            *) echo "$t" ;;
+        esac
+    done
+}
 regex() { local IFS='|'; echo "^($*)\$"; }
 fail() { echo "hardening: FAIL: $*" >&2; exit 1; }
 

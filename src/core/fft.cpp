@@ -71,6 +71,27 @@ void fft_in_place(std::span<typename Ops::T> a, const std::vector<Fr>& roots, st
 // each group: about 1.2x faster than one generic butterfly loop (4096
 // points). compute_cells gains more from the permutation-free forms below.
 
+// The two butterflies; w null stands for the twiddle 1 (no product).
+// Decimation in time: x, y = x + w y, x - w y.
+static inline void dit_butterfly(Fr& x, Fr& y, const Fr* w) {
+    Fr t = y;
+    if (w) blst_fr_mul(&t, &y, w);
+    blst_fr_sub(&y, &x, &t);
+    blst_fr_add(&x, &x, &t);
+}
+
+// Decimation in frequency: x, y = x + y, (x - y) w.
+static inline void dif_butterfly(Fr& x, Fr& y, const Fr* w) {
+    Fr t;
+    blst_fr_sub(&t, &x, &y);
+    blst_fr_add(&x, &x, &y);
+    if (w) {
+        blst_fr_mul(&y, &t, w);
+    } else {
+        y = t;
+    }
+}
+
 // Decimation in time: input in bit-reversed order, output in natural order.
 static void fr_dit_butterflies(std::span<Fr> a, const std::vector<Fr>& roots, std::size_t n) {
     const std::size_t m = a.size();
@@ -80,14 +101,8 @@ static void fr_dit_butterflies(std::span<Fr> a, const std::vector<Fr>& roots, st
         for (std::size_t s = 0; s < m; s += 2 * half) {
             Fr* x = a.data() + s;
             Fr* y = x + half;
-            Fr t = y[0];
-            blst_fr_sub(&y[0], &x[0], &t);
-            blst_fr_add(&x[0], &x[0], &t);
-            for (std::size_t j = 1; j < half; j++) {
-                blst_fr_mul(&t, &y[j], &roots[j * stride]);
-                blst_fr_sub(&y[j], &x[j], &t);
-                blst_fr_add(&x[j], &x[j], &t);
-            }
+            dit_butterfly(x[0], y[0], nullptr);
+            for (std::size_t j = 1; j < half; j++) dit_butterfly(x[j], y[j], &roots[j * stride]);
         }
     }
 }
@@ -101,15 +116,8 @@ static void fr_dif_butterflies(std::span<Fr> a, const std::vector<Fr>& roots, st
         for (std::size_t s = 0; s < m; s += 2 * half) {
             Fr* x = a.data() + s;
             Fr* y = x + half;
-            Fr t;
-            blst_fr_sub(&t, &x[0], &y[0]);
-            blst_fr_add(&x[0], &x[0], &y[0]);
-            y[0] = t;
-            for (std::size_t j = 1; j < half; j++) {
-                blst_fr_sub(&t, &x[j], &y[j]);
-                blst_fr_add(&x[j], &x[j], &y[j]);
-                blst_fr_mul(&y[j], &t, &roots[j * stride]);
-            }
+            dif_butterfly(x[0], y[0], nullptr);
+            for (std::size_t j = 1; j < half; j++) dif_butterfly(x[j], y[j], &roots[j * stride]);
         }
     }
 }
@@ -134,24 +142,11 @@ static void fr_columns(Fr* a, const std::vector<Fr>& roots, std::size_t n, std::
             Fr* y = x + half;
             const std::size_t first = (k % h) * b;  // x[j]'s place in its group is first + j
             for (std::size_t j = j0; j < j1; j++) {
-                const bool unit = first + j == 0;
-                Fr t;
+                const Fr* w = first + j == 0 ? nullptr : &roots[(first + j) * stride];
                 if constexpr (kDit) {
-                    if (unit) {
-                        t = y[j];
-                    } else {
-                        blst_fr_mul(&t, &y[j], &roots[(first + j) * stride]);
-                    }
-                    blst_fr_sub(&y[j], &x[j], &t);
-                    blst_fr_add(&x[j], &x[j], &t);
+                    dit_butterfly(x[j], y[j], w);
                 } else {
-                    blst_fr_sub(&t, &x[j], &y[j]);
-                    blst_fr_add(&x[j], &x[j], &y[j]);
-                    if (unit) {
-                        y[j] = t;
-                    } else {
-                        blst_fr_mul(&y[j], &t, &roots[(first + j) * stride]);
-                    }
+                    dif_butterfly(x[j], y[j], w);
                 }
             }
         }

@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace kzg::core {
 
@@ -93,6 +94,19 @@ struct IndexedAffineBatch {
         items.set_tangent(size, true);
         target[size++] = t;
         tangents++;
+    }
+    // a + (bx, by) into out[t], a chord or a doubling as the points say
+    // (both finite). False, with nothing added, when the sum is the point at
+    // infinity (b == -a).
+    bool add_sum(std::uint32_t t, const blst_p1_affine& a, const blst_fp& bx, const blst_fp& by) {
+        if (std::memcmp(&a.x, &bx, sizeof bx) != 0) {
+            add_chord(t, a, bx, by);
+        } else if (std::memcmp(&a.y, &by, sizeof by) != 0) {
+            return false;
+        } else {
+            add_tangent(t, a);
+        }
+        return true;
     }
     template <class Out>
     void flush(Out& out) {

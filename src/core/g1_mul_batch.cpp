@@ -126,13 +126,9 @@ struct Round {
             } else {
                 blst_fp qy;
                 if (take_term(op, a, inf[op.slot], qy)) continue;
-                if (std::memcmp(&a.x, &op.q->x, sizeof a.x) != 0) {
-                    batch.add_chord(op.slot, a, op.q->x, qy);
-                } else if (std::memcmp(&a.y, &qy, sizeof qy) != 0) {
+                if (!batch.add_sum(op.slot, a, op.q->x, qy)) {
                     inf[op.slot] = 1;  // P + (-P)
                     continue;
-                } else {
-                    batch.add_tangent(op.slot, a);  // P + P
                 }
             }
             if (batch.full()) batch.flush(slot);

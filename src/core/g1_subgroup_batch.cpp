@@ -6,7 +6,6 @@
 #include <atomic>
 #include <cerrno>
 #include <cstdint>
-#include <cstring>
 #include <vector>
 
 #include "core/affine_add.hpp"
@@ -77,14 +76,10 @@ class PairAdder {
         thread_local IndexedAffineBatch batch;
         batch.size = batch.tangents = 0;
         for (std::size_t k = 0; k < n; k++) {
-            const blst_p1_affine &ak = a(k), &bk = b(k);
-            if (std::memcmp(&ak.x, &bk.x, sizeof bk.x) != 0) {
-                batch.add_chord(static_cast<std::uint32_t>(k), ak, bk.x, bk.y);
-            } else if (std::memcmp(&ak.y, &bk.y, sizeof bk.y) != 0) {
+            const blst_p1_affine& bk = b(k);
+            if (!batch.add_sum(static_cast<std::uint32_t>(k), a(k), bk.x, bk.y)) {
                 out[k] = blst_p1_affine{};  // a == -b
                 continue;
-            } else {
-                batch.add_tangent(static_cast<std::uint32_t>(k), ak);
             }
             if (batch.full()) batch.flush(out);
         }

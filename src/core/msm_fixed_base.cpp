@@ -101,13 +101,9 @@ struct PairAdder {
                 out_inf[pr.out] = (pa || qa) ? 0 : 1;
                 continue;
             }
-            if (std::memcmp(&pa->x, &qa->x, sizeof qa->x) != 0) {
-                batch.add_chord(pr.out, *pa, qa->x, qa->y);
-            } else if (std::memcmp(&pa->y, &qa->y, sizeof qa->y) != 0) {
+            if (!batch.add_sum(pr.out, *pa, qa->x, qa->y)) {
                 out_inf[pr.out] = 1;  // P + (-P)
                 continue;
-            } else {
-                batch.add_tangent(pr.out, *pa);
             }
             if (batch.full()) batch.flush(out);
         }
@@ -239,11 +235,11 @@ struct ScalarBatch {
         items[size++] = {b, &px};
     }
     // q + q: 3x^2 / 2y.
-    bool add_tangent(std::uint32_t b, const blst_p1_affine& q, const blst_fp& px) {
+    void add_tangent(std::uint32_t b, const blst_p1_affine& q, const blst_fp& px) {
         affine_slope(q, q.x, q.y, num[size], den[size]);
         items[size++] = {b, &px};
-        return true;
     }
+    void reset() { size = 0; }
     // buckets[b] = buckets[b] + p for every item: lambda = num / den, then
     // x3 = lambda^2 - xb - xp, y3 = lambda (xb - x3) - yb.
     void flush(std::vector<blst_p1_affine>& buckets) {
@@ -258,22 +254,11 @@ struct ScalarBatch {
     }
 };
 
-// The same with eight IFMA lanes (core/fp_ifma.hpp); doublings are left to
-// the tree.
-struct IfmaBatch {
-    static constexpr std::size_t kCapacity = IndexedAffineBatch::kCapacity;
-    IndexedAffineBatch batch;
-    std::size_t size = 0;
-
-    void add_chord(std::uint32_t b, const blst_p1_affine& q, const blst_fp& px, const blst_fp& py) {
-        batch.add_chord(b, q, px, py);
-        size = batch.size;
-    }
-    bool add_tangent(std::uint32_t, const blst_p1_affine&, const blst_fp&) { return false; }
-    void flush(std::vector<blst_p1_affine>& buckets) {
-        batch.flush(buckets);
-        size = 0;
-    }
+// The same with eight IFMA lanes (core/fp_ifma.hpp).
+struct IfmaBatch : IndexedAffineBatch {
+    // (The term's x is the bucket's: the lanes take it from there.)
+    void add_tangent(std::uint32_t b, const blst_p1_affine& q, const blst_fp&) { IndexedAffineBatch::add_tangent(b, q); }
+    void reset() { size = tangents = 0; }
 };
 
 // Adds the terms into their buckets in order, in place: up to
@@ -293,7 +278,7 @@ void accumulate_sequential_with(Batch& batch, std::span<const blst_p1_affine> po
         s.epoch = 0;
     }
     s.deferred.clear();
-    batch.size = 0;
+    batch.reset();
     std::uint32_t epoch = ++s.epoch;
     for (const BucketAdd& add : adds) {
         const std::uint32_t b = add.bucket;
@@ -316,9 +301,8 @@ void accumulate_sequential_with(Batch& batch, std::span<const blst_p1_affine> po
         } else if (std::memcmp(&q.y, &py, sizeof py) != 0) {
             filled[b] = 0;  // P + (-P): the bucket empties
             continue;
-        } else if (!batch.add_tangent(b, q, p.x)) {
-            s.deferred.push_back(add);
-            continue;
+        } else {
+            batch.add_tangent(b, q, p.x);
         }
         s.stamp[b] = epoch;
         if (batch.size == Batch::kCapacity) {
