@@ -121,21 +121,21 @@ blst_p1 g1_lincomb_affine(std::span<const blst_p1_affine> points, std::span<cons
 blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars) {
     const std::size_t n = points.size();
     std::vector<blst_p1> kept;
-    std::vector<blst_scalar> sc;
+    std::vector<Fr> kept_scalars;
     kept.reserve(n);
-    sc.reserve(n);
+    kept_scalars.reserve(n);
     for (std::size_t i = 0; i < n; i++) {
         if (blst_p1_is_inf(&points[i])) continue;
         kept.push_back(points[i]);
-        blst_scalar s;
-        blst_scalar_from_fr(&s, &scalars[i]);
-        sc.push_back(s);
+        kept_scalars.push_back(scalars[i]);
     }
     if (kept.size() < kPippengerThreshold) {
         blst_p1 acc = g1_identity();
         for (std::size_t i = 0; i < kept.size(); i++) {
+            blst_scalar s;
+            blst_scalar_from_fr(&s, &kept_scalars[i]);
             blst_p1 r;
-            blst_p1_mult(&r, &kept[i], sc[i].b, 255);
+            blst_p1_mult(&r, &kept[i], s.b, 255);
             acc = g1_add(acc, r);
         }
         return acc;
@@ -143,14 +143,7 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars)
     std::vector<blst_p1_affine> affine(kept.size());
     const blst_p1* arg[2] = {kept.data(), nullptr};
     blst_p1s_to_affine(affine.data(), arg, kept.size());
-    if (kept.size() >= kBucketMsmMinPoints) {
-        std::vector<Fr> kept_scalars;
-        kept_scalars.reserve(kept.size());
-        for (std::size_t i = 0; i < n; i++)
-            if (!blst_p1_is_inf(&points[i])) kept_scalars.push_back(scalars[i]);
-        return g1_msm_buckets(affine, kept_scalars);
-    }
-    return pippenger(affine.data(), sc.data(), kept.size());
+    return g1_lincomb_affine(affine, kept_scalars);  // bucket MSM or Pippenger, by size
 }
 
 blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars, std::size_t pieces,

@@ -447,8 +447,6 @@ void scalar_signed_digits(const Fr& scalar, unsigned w, std::int32_t* d) {
 
 void FixedBaseMsm::digits(const Fr& scalar, std::int32_t* d) const { scalar_signed_digits(scalar, w_, d); }
 
-namespace {
-
 // The bucket addition of digit d of table point `point` (none for d = 0),
 // into buckets bucket_base + |d| - 1.
 void push_digit(std::vector<BucketAdd>& adds, std::int32_t d, std::size_t point, std::size_t bucket_base) {
@@ -456,8 +454,6 @@ void push_digit(std::vector<BucketAdd>& adds, std::int32_t d, std::size_t point,
     const auto mag = static_cast<std::uint32_t>(d < 0 ? -d : d);
     adds.push_back({static_cast<std::uint32_t>(point), static_cast<std::uint32_t>(bucket_base + mag - 1), d < 0});
 }
-
-}  // namespace
 
 blst_p1 FixedBaseMsm::msm_range(std::span<const Fr> scalars, std::size_t begin, std::size_t end) const {
     assert(end <= n_ && end <= scalars.size());

@@ -89,6 +89,9 @@ void accumulate_buckets_sequential_ifma(std::span<const blst_p1_affine> points, 
 // [-2^(w-1), 2^(w-1)] for j < FixedBaseMsm::windows_for(w), with
 // sum_j d[j] 2^(w j) = scalar.
 void scalar_signed_digits(const Fr& scalar, unsigned w, std::int32_t* d);
+// The bucket addition of digit d of point `point` (none for d = 0), into
+// bucket bucket_base + |d| - 1, negated for a negative digit.
+void push_digit(std::vector<BucketAdd>& adds, std::int32_t d, std::size_t point, std::size_t bucket_base);
 // For each group g of nb consecutive buckets: out[g] = sum_i (i + 1) * buckets[g * nb + i].
 void weighted_bucket_sums(const std::vector<blst_p1_affine>& buckets, const std::vector<std::uint8_t>& filled,
                           std::size_t nb, std::span<blst_p1> out);

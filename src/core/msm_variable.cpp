@@ -41,11 +41,7 @@ blst_p1 g1_msm_buckets(std::span<const blst_p1_affine> points, std::span<const F
         for (std::size_t i = i0; i < i1; i++) {
             if (blst_p1_affine_is_inf(&points[i])) continue;
             scalar_signed_digits(scalars[i], c, d);
-            for (std::size_t j = 0; j < windows; j++) {
-                if (d[j] == 0) continue;
-                const auto mag = static_cast<std::uint32_t>(d[j] < 0 ? -d[j] : d[j]);
-                adds.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j * nb + mag - 1), d[j] < 0});
-            }
+            for (std::size_t j = 0; j < windows; j++) push_digit(adds, d[j], i, j * nb);
         }
         accumulate_buckets_sequential(points, adds, buckets, filled);
     }
