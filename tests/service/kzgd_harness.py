@@ -242,8 +242,18 @@ class Kzgd:
         return self.proc.wait(timeout=timeout)
 
     def stdout_lines(self):
+        """Complete stdout lines. While kzgd runs, a reader can catch the file
+        between the bytes of one write(): an unterminated last line is a line
+        still being written and is left for the next read. Once kzgd has
+        exited, every byte is final and an unterminated line is returned
+        (and fails log_records, as a broken line should)."""
         with open(self.log_path, "rb") as f:
-            return f.read().decode(errors="replace").splitlines()
+            text = f.read().decode(errors="replace")
+        lines = text.split("\n")
+        tail = lines.pop()  # "" when the text ends with a newline
+        if tail and self.proc.poll() is not None:
+            lines.append(tail)
+        return lines
 
     def log_records(self):
         out = []
