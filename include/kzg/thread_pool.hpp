@@ -46,6 +46,9 @@ class ThreadPool {
     mutable std::mutex mutex_;
     std::condition_variable cv_;
     std::deque<std::function<void()>> queue_;
+    // queue_.size(), readable without the lock: an idle worker polls it for a
+    // short while before it blocks (see run()).
+    std::atomic<std::size_t> pending_{0};
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };
