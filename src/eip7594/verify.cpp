@@ -117,8 +117,7 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<
         for (std::size_t i = 0; i < l; i++)
             sum_interp_polys_coeff[i] = core::fr_add(sum_interp_polys_coeff[i], columns[c * l + i]);
     }
-    const blst_p1 rli = core::g1_lincomb_affine(std::span<const blst_p1_affine>(ctx.g1_monomial).first(l),
-                                                sum_interp_polys_coeff);
+    const blst_p1 rli = t.interpolation->msm(sum_interp_polys_coeff);  // over [s^i]G1, i < 64
 
     // Step 4.3: RLP, above.
 
