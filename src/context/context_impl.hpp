@@ -65,6 +65,16 @@ struct ContextImpl {
             f(0, n);
         }
     }
+    // Runs f over [0, n) as n pieces of one index each, which the pool's
+    // threads and the caller take one at a time: for tasks of unequal
+    // lengths (the longest first). Without a pool: f(0, n) in order.
+    void parallel_tasks(std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) const {
+        if (options.pool && n > 1) {
+            options.pool->parallel_for(n, n, f);
+        } else if (n) {
+            f(0, n);
+        }
+    }
     std::size_t parallelism() const { return options.pool ? options.pool->size() + 1 : 1; }
     core::ParallelFor parallel_for() const {
         return [this](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) { parallel(n, f); };

@@ -23,6 +23,7 @@
 //                                  (256 KiB) and, per distinct commitment, ~250 B.
 //   compute_verify_cell_kzg_proof_batch_challenge: the transcript (~2.2 KiB per cell).
 #include <atomic>
+#include <functional>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -113,15 +114,30 @@ std::optional<Error> validate_recovery_inputs(std::vector<Fr>& cosets_evals,
 // below 2^-128). False, with `out` unspecified, when there are too few proofs
 // for it to pay, or on any fault: the caller then decodes proof by proof,
 // which names the fault.
-bool decode_proofs_batched(const detail::ContextImpl& impl, std::span<const KZGProof> bytes,
-                           std::span<blst_p1> out) {
+// `alongside` runs as one more task beside the decompression (on a pool, in
+// parallel with it), before this returns; not at all when it returns false
+// before decompressing (fewer than kSubgroupBatchMinPoints proofs).
+bool decode_proofs_batched(const detail::ContextImpl& impl, std::span<const KZGProof> bytes, std::span<blst_p1> out,
+                           const std::function<void()>& alongside) {
     const std::size_t n = bytes.size();
     if (n < core::kSubgroupBatchMinPoints) return false;
     std::vector<blst_p1_affine> points(n);
     std::atomic<bool> fault{false};
-    impl.parallel(n, [&](std::size_t k0, std::size_t k1) {
-        for (std::size_t k = k0; k < k1 && !fault.load(std::memory_order_relaxed); k++)
-            if (core::g1_decode_affine_on_curve(points[k], bytes[k].data()) != core::PointStatus::kOk) fault = true;
+    // Task 0 is `alongside`, the longest (the cell batch's 2.2 MB transcript
+    // hash, ~2 ms), then slices of ~0.5 ms of square roots, taken one at a
+    // time: the threads end together.
+    const std::size_t slices = std::min<std::size_t>(n, 8 * impl.parallelism());
+    impl.parallel_tasks(slices + 1, [&](std::size_t t0, std::size_t t1) {
+        for (std::size_t t = t0; t < t1; t++) {
+            if (t == 0) {
+                alongside();
+                continue;
+            }
+            const std::size_t k1 = n * t / slices;
+            for (std::size_t k = n * (t - 1) / slices; k < k1 && !fault.load(std::memory_order_relaxed); k++)
+                if (core::g1_decode_affine_on_curve(points[k], bytes[k].data()) != core::PointStatus::kOk)
+                    fault = true;
+        }
     });
     if (fault || core::g1_batch_in_g1(points, impl.parallel_for()) != core::SubgroupBatch::kAllInG1) return false;
     for (std::size_t k = 0; k < n; k++) {
@@ -218,7 +234,7 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment>
         if (auto e = check_cell_index(cell_indices, k)) return *e;
     if (n == 0) return true;
 
-    PhaseTimer decode(impl_->options, "verify_cell_kzg_proof_batch", "decode");  // commitments, cells, proofs
+    PhaseTimer decode(impl_->options, "verify_cell_kzg_proof_batch", "decode");  // commitments, cells, proofs; the challenge
     // Deduplicate the commitments (first occurrence order, as the spec's
     // list comprehension) and decode each distinct one once.
     std::vector<KZGCommitment> unique_bytes;
@@ -239,12 +255,19 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment>
     std::vector<Fr> cosets_evals;
     if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells", impl_->parallel_for())) return *e;
 
+    // Spec step 1, the challenge, hashes the input bytes only: it runs beside
+    // the proofs' decompression (its result is dropped if a check fails).
+    std::optional<Fr> challenge;
+    const auto hash = [&] {
+        challenge = eip7594::compute_verify_cell_kzg_proof_batch_challenge(unique_bytes, commitment_indices,
+                                                                           cell_indices, cells, proofs_bytes);
+    };
     // Decompressing and subgroup-checking the proofs dominates. Many proofs
     // are checked together (decode_proofs_batched); otherwise, and whenever
     // that finds a fault, proof by proof across the pool, so that the error
     // is the lowest index's, as in a serial loop.
     std::vector<blst_p1> proofs(n);
-    if (!decode_proofs_batched(*impl_, proofs_bytes, proofs)) {
+    if (!decode_proofs_batched(*impl_, proofs_bytes, proofs, hash)) {
         std::vector<std::optional<Error>> errors(n);
         impl_->parallel(n, [&](std::size_t k0, std::size_t k1) {
             for (std::size_t k = k0; k < k1; k++)
@@ -256,8 +279,9 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment>
     decode.stop();
 
     PhaseTimer pairing(impl_->options, "verify_cell_kzg_proof_batch", "pairing");  // RLC, MSMs, pairing
-    return eip7594::verify_cell_kzg_proof_batch_impl(*impl_, unique_bytes, unique_points, commitment_indices,
-                                                     cell_indices, cells, cosets_evals, proofs_bytes, proofs);
+    if (!challenge) hash();
+    return eip7594::verify_cell_kzg_proof_batch_impl(*impl_, *challenge, unique_points, commitment_indices,
+                                                     cell_indices, cosets_evals, proofs);
 }
 
 Result<Bytes32> Context::compute_verify_cell_kzg_proof_batch_challenge(

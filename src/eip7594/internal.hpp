@@ -81,14 +81,14 @@ Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const KZGCommitment> 
                                                  std::span<const std::uint64_t> cell_indices,
                                                  std::span<const Cell> cells, std::span<const KZGProof> proofs);
 
-// Spec verify_cell_kzg_proof_batch_impl. commitments_bytes / commitments are
-// the deduplicated commitments (bytes and decoded points, same order);
-// cosets_evals holds the decoded cells, 64 elements each. n >= 1.
-bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const KZGCommitment> commitments_bytes,
-                                      std::span<const blst_p1> commitments,
+// Spec verify_cell_kzg_proof_batch_impl from its step 2 on: r is the
+// challenge of step 1 (compute_verify_cell_kzg_proof_batch_challenge, which
+// the caller runs beside the proofs' decoding). commitments are the
+// deduplicated commitments' points; cosets_evals holds the decoded cells, 64
+// elements each. n >= 1.
+bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, const Fr& r, std::span<const blst_p1> commitments,
                                       std::span<const std::uint64_t> commitment_indices,
-                                      std::span<const std::uint64_t> cell_indices, std::span<const Cell> cells,
-                                      std::span<const Fr> cosets_evals, std::span<const KZGProof> proofs_bytes,
+                                      std::span<const std::uint64_t> cell_indices, std::span<const Fr> cosets_evals,
                                       std::span<const blst_p1> proofs);
 
 // Spec coset_shift_for_cell: h_k, the first element of coset_for_cell(k).

@@ -40,19 +40,15 @@ Fr compute_verify_cell_kzg_proof_batch_challenge(std::span<const KZGCommitment> 
     return core::hash_to_bls_field(digest.data());
 }
 
-bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, std::span<const KZGCommitment> commitments_bytes,
-                                      std::span<const blst_p1> commitments,
+bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, const Fr& r, std::span<const blst_p1> commitments,
                                       std::span<const std::uint64_t> commitment_indices,
-                                      std::span<const std::uint64_t> cell_indices, std::span<const Cell> cells,
-                                      std::span<const Fr> cosets_evals, std::span<const KZGProof> proofs_bytes,
+                                      std::span<const std::uint64_t> cell_indices, std::span<const Fr> cosets_evals,
                                       std::span<const blst_p1> proofs) {
     constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;  // spec n
     const Tables& t = ctx.eip7594;
     const std::size_t num_cells = cell_indices.size();
 
-    // Step 1: the challenge r and its powers r^0 .. r^(num_cells-1).
-    const Fr r = compute_verify_cell_kzg_proof_batch_challenge(commitments_bytes, commitment_indices, cell_indices,
-                                                               cells, proofs_bytes);
+    // Step 1: the challenge r (given) and its powers r^0 .. r^(num_cells-1).
     std::vector<Fr> r_powers(num_cells);
     core::fr_powers(r_powers, r);
 

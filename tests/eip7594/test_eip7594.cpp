@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "kzg/kzg.hpp"
+#include "kzg/thread_pool.hpp"
 #include "support/vectors_dir.hpp"
 
 namespace {
@@ -36,6 +37,22 @@ using kzg::ErrorCode;
 using kzg::KZGProof;
 
 constexpr std::size_t kCells = kzg::CELLS_PER_EXT_BLOB;
+
+// Calls split over a pool of 3 threads (2 workers and the caller).
+const Context& pooled_ctx() {
+    static const std::shared_ptr<const Context> c = [] {
+        kzg::ContextOptions o;
+        o.pool = std::make_shared<kzg::ThreadPool>(2);
+        auto r = Context::mainnet(o);
+        if (!r) {
+            ADD_FAILURE() << "Context::mainnet (pool): " << r.message();
+            return std::shared_ptr<const Context>();
+        }
+        return std::move(r).value();
+    }();
+    if (!c) std::abort();
+    return *c;
+}
 
 const Context& ctx() {
     static const std::shared_ptr<const Context> c = [] {
@@ -338,7 +355,9 @@ class Eip7594Props : public ::testing::Test {
             cells.push_back(d.cp.cells[k]);
             proofs.push_back(d.cp.proofs[k]);
         }
-        kzg::Result<bool> verify() const { return ctx().verify_cell_kzg_proof_batch(commitments, indices, cells, proofs); }
+        kzg::Result<bool> verify(const Context& c = ctx()) const {
+            return c.verify_cell_kzg_proof_batch(commitments, indices, cells, proofs);
+        }
     };
 
     static Batch whole_blob(const BlobData& d) {
@@ -774,38 +793,50 @@ TEST_F(Eip7594Props, VerifyErrorsNameTheInput) {
 // From kSubgroupBatchMinPoints (128) proofs up, the subgroup check runs on all
 // proofs together (core/g1_subgroup_batch.hpp); a fault found there is
 // named exactly as the proof-by-proof check names it.
+// The same on a pool, where the challenge's hash runs beside the proofs'
+// decompression (one more task among their slices).
 TEST_F(Eip7594Props, LargeBatchesCheckEveryProofForTheSubgroup) {
     auto base = [&] {
         Batch b = whole_blob(blob(0));
         for (std::uint64_t k = 0; k < kCells; k++) b.add(blob(1), k);
         return b;
     };
-    {
-        const auto r = base().verify();
-        ASSERT_TRUE(r.ok()) << r.message();
-        EXPECT_TRUE(*r);
-    }
-    for (std::size_t at : {std::size_t{0}, std::size_t{129}, std::size_t{255}}) {
-        Batch b = base();
-        b.proofs[at] = hex48<KZGProof>(kNotInSubgroup);
-        expect_invalid(b.verify(), "proofs[" + std::to_string(at) + "]: is not in the prime-order subgroup");
-    }
-    {
-        Batch b = base();  // the lowest index's fault, whichever kind
-        b.proofs[37] = hex48<KZGProof>(kNotInSubgroup);
-        b.proofs[5] = hex48<KZGProof>(kNotOnCurve);
-        expect_invalid(b.verify(), "proofs[5]: is not a valid compressed point");
-        b.proofs[5] = hex48<KZGProof>(kNotInSubgroup);
-        b.proofs[37] = hex48<KZGProof>(kNotOnCurve);
-        expect_invalid(b.verify(), "proofs[5]: is not in the prime-order subgroup");
-    }
-    {
-        Batch b = base();  // infinity is in G1: well formed, and a wrong proof
-        const std::string infinity = "0xc0" + std::string(94, '0');
-        b.proofs[140] = hex48<KZGProof>(infinity.c_str());
-        const auto r = b.verify();
-        ASSERT_TRUE(r.ok()) << r.message();
-        EXPECT_FALSE(*r);
+    for (const Context* c : {&ctx(), &pooled_ctx()}) {
+        SCOPED_TRACE(c == &ctx() ? "one thread" : "on a pool of 3");
+        {
+            const auto r = base().verify(*c);
+            ASSERT_TRUE(r.ok()) << r.message();
+            EXPECT_TRUE(*r);
+        }
+        for (std::size_t at : {std::size_t{0}, std::size_t{129}, std::size_t{255}}) {
+            Batch b = base();
+            b.proofs[at] = hex48<KZGProof>(kNotInSubgroup);
+            expect_invalid(b.verify(*c), "proofs[" + std::to_string(at) + "]: is not in the prime-order subgroup");
+        }
+        {
+            Batch b = base();  // the lowest index's fault, whichever kind
+            b.proofs[37] = hex48<KZGProof>(kNotInSubgroup);
+            b.proofs[5] = hex48<KZGProof>(kNotOnCurve);
+            expect_invalid(b.verify(*c), "proofs[5]: is not a valid compressed point");
+            b.proofs[5] = hex48<KZGProof>(kNotInSubgroup);
+            b.proofs[37] = hex48<KZGProof>(kNotOnCurve);
+            expect_invalid(b.verify(*c), "proofs[5]: is not in the prime-order subgroup");
+        }
+        {
+            Batch b = base();  // infinity is in G1: well formed, and a wrong proof
+            const std::string infinity = "0xc0" + std::string(94, '0');
+            b.proofs[140] = hex48<KZGProof>(infinity.c_str());
+            const auto r = b.verify(*c);
+            ASSERT_TRUE(r.ok()) << r.message();
+            EXPECT_FALSE(*r);
+        }
+        {
+            Batch b = base();  // two valid cells swapped between blobs: wrong
+            std::swap(b.cells[3], b.cells[kCells + 3]);
+            const auto r = b.verify(*c);
+            ASSERT_TRUE(r.ok()) << r.message();
+            EXPECT_FALSE(*r);
+        }
     }
 }
 
