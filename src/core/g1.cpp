@@ -162,6 +162,20 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars,
     return sum;
 }
 
+void g1_lincomb_two(blst_p1& a, std::span<const blst_p1> pa, std::span<const Fr> sa, blst_p1& b,
+                    std::span<const blst_p1> pb, std::span<const Fr> sb, std::size_t threads, const ParallelFor& par) {
+    const std::size_t share = std::max<std::size_t>(1, threads / 2);
+    par(2, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; i++) {
+            if (i == 0) {
+                a = g1_lincomb(pa, sa, share, par);
+            } else {
+                b = g1_lincomb(pb, sb, share, par);
+            }
+        }
+    });
+}
+
 bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, const blst_p2& b2) {
     // e(a1, a2) * e(-b1, b2) == 1, with a single final exponentiation.
     blst_p1 b1_neg = b1;

@@ -56,6 +56,12 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars)
 // g1_lincomb split into `pieces` slices run by `par` (partial sums added).
 blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars, std::size_t pieces,
                    const ParallelFor& par);
+// Two independent sums a = sum sa[i] pa[i] and b = sum sb[i] pb[i], side by
+// side: with `threads` >= 2 each runs whole on its own share of the threads
+// (halving each small MSM would pay its fixed cost, bucket sums and window
+// doublings, twice), and splits only when that share is 2+ threads.
+void g1_lincomb_two(blst_p1& a, std::span<const blst_p1> pa, std::span<const Fr> sa, blst_p1& b,
+                    std::span<const blst_p1> pb, std::span<const Fr> sb, std::size_t threads, const ParallelFor& par);
 
 // e(a1, a2) == e(b1, b2)
 bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, const blst_p2& b2);

@@ -219,24 +219,8 @@ bool verify_kzg_proof_batch(const detail::ContextImpl& ctx, std::span<const blst
         scalars[2 * i + 1] = core::fr_mul(zs[i], r_powers[i]);
         ry = core::fr_add(ry, core::fr_mul(ys[i], r_powers[i]));
     }
-    // Both sums are split into one slice per thread, each slice taking its
-    // part of both (balanced, unlike one sum per thread); partial sums added.
-    const std::size_t pieces = std::min<std::size_t>(ctx.parallelism(), n);
-    std::vector<blst_p1> lhs_part(pieces), rhs_part(pieces);
-    ctx.parallel(pieces, [&](std::size_t p0, std::size_t p1) {
-        for (std::size_t p = p0; p < p1; p++) {
-            const std::size_t a = n * p / pieces, b = n * (p + 1) / pieces;
-            lhs_part[p] = core::g1_lincomb(proofs.subspan(a, b - a), std::span<const Fr>(r_powers).subspan(a, b - a));
-            const std::span<const blst_p1> pts(points);
-            const std::span<const Fr> scs(scalars);
-            rhs_part[p] = core::g1_lincomb(pts.subspan(2 * a, 2 * (b - a)), scs.subspan(2 * a, 2 * (b - a)));
-        }
-    });
-    blst_p1 proof_lincomb = lhs_part[0], rhs = rhs_part[0];
-    for (std::size_t p = 1; p < pieces; p++) {
-        proof_lincomb = core::g1_add(proof_lincomb, lhs_part[p]);
-        rhs = core::g1_add(rhs, rhs_part[p]);
-    }
+    blst_p1 proof_lincomb, rhs;
+    core::g1_lincomb_two(proof_lincomb, proofs, r_powers, rhs, points, scalars, ctx.parallelism(), ctx.parallel_for());
     rhs = core::g1_sub(rhs, ctx.g1_gen_table->mul(ry));
     // e(sum r^i proof_i, [s]G2) == e(sum r^i (C_i - y_i + z_i proof_i), G2)
     return core::pairings_verify(proof_lincomb, *ctx.g2_s_lines, rhs, *ctx.g2_gen_lines);

@@ -53,18 +53,12 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, const Fr& 
     core::fr_powers(r_powers, r);
 
     // Step 2: LL = sum_k r^k proofs[k], and (step 4.3) RLP = sum_k (r^k * h_k^n)
-    // proofs[k], h_k^64 = w_8192^(64 * rbo(k)). The two MSMs run side by side
-    // on the pool (each whole: splitting each would repeat its bucket sums).
+    // proofs[k], h_k^64 = w_8192^(64 * rbo(k)), side by side on the pool.
     std::vector<Fr> weighted_r_powers(num_cells);
     for (std::size_t k = 0; k < num_cells; k++)
         weighted_r_powers[k] = core::fr_mul(r_powers[k], t.fft.roots[coset_shift_exponent(cell_indices[k]) * l]);
     blst_p1 ll, rlp;
-    const std::size_t per_msm = std::max<std::size_t>(1, ctx.parallelism() / 2);
-    ctx.parallel(2, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; i++)
-            (i == 0 ? ll : rlp) = core::g1_lincomb(proofs, i == 0 ? r_powers : weighted_r_powers, per_msm,
-                                                   ctx.parallel_for());
-    });
+    core::g1_lincomb_two(ll, proofs, r_powers, rlp, proofs, weighted_r_powers, ctx.parallelism(), ctx.parallel_for());
 
     // Step 3: LR = [s^n]G2 (its Miller-loop lines are precomputed: g2_s64_lines).
 
