@@ -42,13 +42,34 @@ static std::vector<Fr> vanishing_values(std::span<const Fr> short_zero_poly, con
     return v;
 }
 
-// vals[i] *= factor^i * first, for i < vals.size().
-static void scale_by_powers(std::span<Fr> vals, const Fr& factor, const Fr& first) {
-    Fr acc = first;
-    for (auto& v : vals) {
-        blst_fr_mul(&v, &v, &acc);
-        blst_fr_mul(&acc, &acc, &factor);
-    }
+// vals[i] *= factor^i * first, for i < vals.size(); split for par, each
+// slice starting from its own power (the running product is a chain of
+// dependent products: unsplit, it is serial time on a pool).
+static void scale_by_powers(std::span<Fr> vals, const Fr& factor, const Fr& first, const core::ParallelFor& par) {
+    constexpr std::size_t kSlices = 8;
+    par(kSlices, [&](std::size_t s0, std::size_t s1) {
+        const std::size_t b = vals.size() * s0 / kSlices, e = vals.size() * s1 / kSlices;
+        Fr acc = core::fr_mul(first, core::fr_pow(factor, b));
+        for (std::size_t i = b; i < e; i++) {
+            blst_fr_mul(&vals[i], &vals[i], &acc);
+            blst_fr_mul(&acc, &acc, &factor);
+        }
+    });
+}
+
+// ext[64c + j] *= per_cell[coset_shift_exponent(c)] for every cell c that
+// `keep` accepts, split for par.
+template <class Keep>
+static void scale_cells(std::span<Fr> ext, std::span<const Fr> per_cell, const Keep& keep,
+                        const core::ParallelFor& par) {
+    constexpr std::size_t l = FIELD_ELEMENTS_PER_CELL;
+    par(CELLS_PER_EXT_BLOB, [&](std::size_t c0, std::size_t c1) {
+        for (std::size_t c = c0; c < c1; c++) {
+            if (!keep(c)) continue;
+            const Fr& f = per_cell[coset_shift_exponent(c)];
+            for (std::size_t j = 0; j < l; j++) blst_fr_mul(&ext[c * l + j], &ext[c * l + j], &f);
+        }
+    });
 }
 
 std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indices, std::span<const Fr> cosets_evals,
@@ -92,30 +113,23 @@ std::vector<Fr> recover_polynomialcoeff(std::span<const std::uint64_t> cell_indi
     const std::vector<Fr> zero_on_domain = vanishing_values(short_zero_poly, core::fr_one(), t);
 
     // (E*Z)(x) over the FFT domain equals (P*Z)(x) there; to n times its coefficients.
-    for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
-        if (!present[c]) continue;  // E is zero there
-        const Fr& zc = zero_on_domain[coset_shift_exponent(c)];
-        for (std::size_t j = 0; j < l; j++) blst_fr_mul(&ext[c * l + j], &ext[c * l + j], &zc);
-    }
+    scale_cells(ext, zero_on_domain, [&](std::size_t c) { return present[c]; }, par);  // E is zero elsewhere
     core::fr_ifft_unscaled_from_brp(ext, t.fft, true, par);
 
     // Spec coset_fft_field with shift PRIMITIVE_ROOT_OF_UNITY (7): divide P*Z
     // by Z over the coset 7 * D, where Z has no zero (7^8192 != 1). The 1/n of
     // the inverse transform rides on the coset scaling.
     const Fr shift = core::fr_from_u64(kCosetShift);
-    scale_by_powers(ext, shift, inv_n);
+    scale_by_powers(ext, shift, inv_n, par);
     core::fr_fft_to_brp(ext, t.fft, par);
     std::vector<Fr> zero_on_coset = vanishing_values(short_zero_poly, core::fr_pow(shift, l), t);
     core::fr_batch_inverse(zero_on_coset);
-    for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
-        const Fr& inv_zc = zero_on_coset[coset_shift_exponent(c)];
-        for (std::size_t j = 0; j < l; j++) blst_fr_mul(&ext[c * l + j], &ext[c * l + j], &inv_zc);
-    }
+    scale_cells(ext, zero_on_coset, [](std::size_t) { return true; }, par);
     core::fr_ifft_unscaled_from_brp(ext, t.fft, true, par);
 
     // Only the first FIELD_ELEMENTS_PER_BLOB coefficients are P's.
     ext.resize(FIELD_ELEMENTS_PER_BLOB);
-    scale_by_powers(ext, core::fr_inv(shift), inv_n);
+    scale_by_powers(ext, core::fr_inv(shift), inv_n, par);
     return ext;
 }
 
