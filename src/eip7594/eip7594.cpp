@@ -184,7 +184,7 @@ Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) c
         const core::ParallelFor par = impl_->parallel_for();
         eip7594::blob_evals_to_scaled_coeffs(poly, impl_->eip7594, par);
         out.cells = eip7594::compute_cells_from_scaled_coeffs(poly, impl_->eip7594, blob, par);
-        eip7594::scaled_plain_coeffs_to_montgomery(poly);
+        eip7594::scaled_plain_coeffs_to_montgomery(poly, par);
     }
     PhaseTimer fk20(impl_->options, op, "fk20");  // the FK20 MSMs and G1 FFTs
     auto proofs = eip7594::compute_cell_kzg_proofs(poly, impl_->eip7594, impl_->parallel_for());

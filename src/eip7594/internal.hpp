@@ -31,7 +31,7 @@ void blob_evals_to_scaled_coeffs(std::span<Fr> poly, const Tables& t,
 
 // Plain limbs of m times the coefficients -> the coefficients in Montgomery
 // form, in place (one product each, as the division by m would cost anyway).
-void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly);
+void scaled_plain_coeffs_to_montgomery(std::span<Fr> poly, const core::ParallelFor& par);
 
 // Spec compute_cells over a polynomial in coefficient form (no proofs).
 std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, const Tables& t,
