@@ -162,6 +162,28 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars,
     return sum;
 }
 
+void g1_encode_all(std::uint8_t* out, std::span<const blst_p1> points) {
+    // blst 0.3.12's batch conversion takes finite points only (one Z = 0
+    // zeroes the shared product): the identity is encoded apart.
+    std::vector<blst_p1> finite;
+    std::vector<std::size_t> at;
+    finite.reserve(points.size());
+    at.reserve(points.size());
+    for (std::size_t i = 0; i < points.size(); i++) {
+        if (blst_p1_is_inf(&points[i])) {
+            blst_p1_compress(out + 48 * i, &points[i]);
+        } else {
+            finite.push_back(points[i]);
+            at.push_back(i);
+        }
+    }
+    if (finite.empty()) return;
+    std::vector<blst_p1_affine> affine(finite.size());
+    const blst_p1* arg[2] = {finite.data(), nullptr};
+    blst_p1s_to_affine(affine.data(), arg, finite.size());
+    for (std::size_t k = 0; k < finite.size(); k++) blst_p1_affine_compress(out + 48 * at[k], &affine[k]);
+}
+
 void g1_lincomb_two(blst_p1& a, std::span<const blst_p1> pa, std::span<const Fr> sa, blst_p1& b,
                     std::span<const blst_p1> pb, std::span<const Fr> sb, std::size_t threads, const ParallelFor& par) {
     const std::size_t share = std::max<std::size_t>(1, threads / 2);

@@ -32,6 +32,9 @@ PointStatus g1_decode_affine(blst_p1_affine& out, const std::uint8_t in[48]);
 PointStatus g1_decode_affine_on_curve(blst_p1_affine& out, const std::uint8_t in[48]);
 
 inline void g1_encode(std::uint8_t out[48], const blst_p1& p) { blst_p1_compress(out, &p); }
+// g1_encode of every point, point i to out + 48 i: one inversion for all (to
+// affine together) where g1_encode pays one each (~2.4 us).
+void g1_encode_all(std::uint8_t* out, std::span<const blst_p1> points);
 
 const blst_p1& g1_generator();
 const blst_p2& g2_generator();

@@ -87,7 +87,10 @@ Result<std::vector<KZGProof>> compute_cell_kzg_proofs(std::span<const Fr> coeffs
     std::vector<blst_p1> proofs(CELLS_PER_EXT_BLOB);
     compute_fk20_cell_proofs(proofs, coeffs, t, **fk20, par);
     std::vector<KZGProof> out(CELLS_PER_EXT_BLOB);
-    for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) core::g1_encode(out[k].data(), proofs[k]);
+    std::vector<std::uint8_t> encoded(BYTES_PER_PROOF * CELLS_PER_EXT_BLOB);
+    core::g1_encode_all(encoded.data(), proofs);
+    for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++)
+        std::copy_n(encoded.data() + k * BYTES_PER_PROOF, BYTES_PER_PROOF, out[k].data());
     return out;
 }
 

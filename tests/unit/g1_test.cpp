@@ -1,4 +1,5 @@
 // core/g1.hpp: decoding, linear combinations, pairings.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -83,6 +84,28 @@ TEST(G1Decode, RandomPointsRoundTrip) {
         b[0] ^= 0x20;  // the sort flag: -p
         ASSERT_EQ(g1_decode(q, b), PointStatus::kOk);
         ASSERT_TRUE(blst_p1_is_inf(&(q = g1_add(p, q))));
+    }
+}
+
+// g1_encode_all against g1_encode, point by point: the identity first, last,
+// in the middle, alone, and every point; none; projective inputs (Z != 1).
+TEST(G1EncodeAll, MatchesOneByOne) {
+    unit::Rng rng(37);
+    const std::vector<std::vector<bool>> layouts = {
+        {}, {true}, {false}, {true, false, false}, {false, false, true}, {false, true, false, true, false},
+        {true, true, true}, std::vector<bool>(40, false)};
+    for (const auto& inf : layouts) {
+        std::vector<blst_p1> pts;
+        for (bool i : inf) pts.push_back(i ? g1_identity() : g1_add(random_point(rng), random_point(rng)));
+        std::vector<std::uint8_t> all(48 * pts.size() + 1, 0x5a);  // one guard byte
+        g1_encode_all(all.data(), pts);
+        for (std::size_t k = 0; k < pts.size(); k++) {
+            std::uint8_t one[48];
+            g1_encode(one, pts[k]);
+            EXPECT_TRUE(std::equal(one, one + 48, all.begin() + 48 * static_cast<std::ptrdiff_t>(k)))
+                << "point " << k << " of " << pts.size();
+        }
+        EXPECT_EQ(all.back(), 0x5a) << "wrote past the last point";
     }
 }
 
