@@ -36,15 +36,19 @@ std::vector<Cell> compute_cells_polynomialcoeff(std::span<const Fr> coeffs, cons
     // conversions instead of 8192.
     static constexpr blst_fr kPlainOne = {{1, 0, 0, 0}};
     std::vector<Fr> ext(FIELD_ELEMENTS_PER_EXT_BLOB, core::fr_zero());
-    for (std::size_t i = 0; i < FIELD_ELEMENTS_PER_BLOB; i++) blst_fr_mul(&ext[i], &coeffs[i], &kPlainOne);
+    par(FIELD_ELEMENTS_PER_BLOB, [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; i++) blst_fr_mul(&ext[i], &coeffs[i], &kPlainOne);
+    });
     core::fr_fft_to_brp(ext, t.fft, par);
     // Spec coset_evals_to_cell for all 128 cells.
     std::vector<Cell> cells(CELLS_PER_EXT_BLOB);
-    for (std::size_t k = 0; k < CELLS_PER_EXT_BLOB; k++) {
-        for (std::size_t j = 0; j < FIELD_ELEMENTS_PER_CELL; j++)
-            core::fr_plain_to_bytes(cells[k].data() + j * BYTES_PER_FIELD_ELEMENT,
-                                    ext[k * FIELD_ELEMENTS_PER_CELL + j]);
-    }
+    par(CELLS_PER_EXT_BLOB, [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1; k++) {
+            for (std::size_t j = 0; j < FIELD_ELEMENTS_PER_CELL; j++)
+                core::fr_plain_to_bytes(cells[k].data() + j * BYTES_PER_FIELD_ELEMENT,
+                                        ext[k * FIELD_ELEMENTS_PER_CELL + j]);
+        }
+    });
     return cells;
 }
 
