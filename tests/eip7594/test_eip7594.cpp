@@ -38,32 +38,29 @@ using kzg::KZGProof;
 
 constexpr std::size_t kCells = kzg::CELLS_PER_EXT_BLOB;
 
+// The mainnet context with these options (aborts, with a failure, if it
+// cannot be built).
+std::shared_ptr<const Context> mainnet_or_abort(const kzg::ContextOptions& o) {
+    auto r = Context::mainnet(o);
+    if (!r) {
+        ADD_FAILURE() << "Context::mainnet: " << r.message();
+        std::abort();
+    }
+    return std::move(r).value();
+}
+
+const Context& ctx() {
+    static const std::shared_ptr<const Context> c = mainnet_or_abort({});
+    return *c;
+}
+
 // Calls split over a pool of 3 threads (2 workers and the caller).
 const Context& pooled_ctx() {
     static const std::shared_ptr<const Context> c = [] {
         kzg::ContextOptions o;
         o.pool = std::make_shared<kzg::ThreadPool>(2);
-        auto r = Context::mainnet(o);
-        if (!r) {
-            ADD_FAILURE() << "Context::mainnet (pool): " << r.message();
-            return std::shared_ptr<const Context>();
-        }
-        return std::move(r).value();
+        return mainnet_or_abort(o);
     }();
-    if (!c) std::abort();
-    return *c;
-}
-
-const Context& ctx() {
-    static const std::shared_ptr<const Context> c = [] {
-        auto r = Context::mainnet();
-        if (!r) {
-            ADD_FAILURE() << "Context::mainnet: " << r.message();
-            return std::shared_ptr<const Context>();
-        }
-        return std::move(r).value();
-    }();
-    if (!c) std::abort();
     return *c;
 }
 
