@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <future>
 #include <latch>
 #include <stdexcept>
@@ -59,6 +60,39 @@ TEST(ThreadPool, ExceptionsReachTheCaller) {
     std::atomic<int> n{0};
     pool.parallel_for(4, 4, [&](std::size_t, std::size_t) { n++; });
     EXPECT_EQ(n.load(), 4);
+}
+
+// Workers and waiting callers poll for ~100 us before they block: work must
+// arrive through both paths, after short gaps (polling) and long ones
+// (blocked on the condition variable), and a caller whose helper's piece
+// outlasts the poll must still wait for it.
+TEST(ThreadPool, WorkArrivesWhetherWorkersPollOrSleep) {
+    kzg::ThreadPool pool(1);
+    for (int gap_us : {0, 20, 5000, 0, 20000}) {
+        std::this_thread::sleep_for(std::chrono::microseconds(gap_us));
+        std::promise<void> done;
+        pool.post([&] { done.set_value(); });
+        ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready) << gap_us;
+    }
+    const auto caller = std::this_thread::get_id();
+    for (int piece_ms : {0, 1, 20}) {
+        std::atomic<int> started{0}, pieces{0};
+        std::atomic<bool> slow_done{false};
+        pool.parallel_for(2, 2, [&](std::size_t, std::size_t) {
+            // Both pieces in flight at once, so the worker holds one; its
+            // piece is the slow one, and the caller waits past its poll.
+            started++;
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            while (started.load() < 2 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+            if (std::this_thread::get_id() != caller) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(piece_ms));
+                slow_done = true;
+            }
+            pieces++;
+        });
+        EXPECT_EQ(pieces.load(), 2) << piece_ms;
+        EXPECT_TRUE(slow_done.load()) << piece_ms << " ms: returned before the worker's piece ended";
+    }
 }
 
 TEST(ThreadPool, StopFinishesRunningAndDropsQueued) {
