@@ -118,32 +118,42 @@ blst_p1 g1_lincomb_affine(std::span<const blst_p1_affine> points, std::span<cons
     return pippenger(points.data(), sc.data(), n);
 }
 
+// The indices of the finite points, and those points in affine form, all
+// converted with one inversion (blst 0.3.12's batch conversion takes finite
+// points only: one Z = 0 zeroes the shared product).
+static std::vector<std::size_t> finite_indices(std::span<const blst_p1> points) {
+    std::vector<std::size_t> at;
+    at.reserve(points.size());
+    for (std::size_t i = 0; i < points.size(); i++)
+        if (!blst_p1_is_inf(&points[i])) at.push_back(i);
+    return at;
+}
+
+static std::vector<blst_p1_affine> affine_at(std::span<const blst_p1> points, std::span<const std::size_t> at) {
+    std::vector<blst_p1> finite(at.size());
+    for (std::size_t k = 0; k < at.size(); k++) finite[k] = points[at[k]];
+    std::vector<blst_p1_affine> affine(at.size());
+    const blst_p1* arg[2] = {finite.data(), nullptr};
+    if (!finite.empty()) blst_p1s_to_affine(affine.data(), arg, finite.size());
+    return affine;
+}
+
 blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars) {
-    const std::size_t n = points.size();
-    std::vector<blst_p1> kept;
-    std::vector<Fr> kept_scalars;
-    kept.reserve(n);
-    kept_scalars.reserve(n);
-    for (std::size_t i = 0; i < n; i++) {
-        if (blst_p1_is_inf(&points[i])) continue;
-        kept.push_back(points[i]);
-        kept_scalars.push_back(scalars[i]);
-    }
-    if (kept.size() < kPippengerThreshold) {
+    const std::vector<std::size_t> at = finite_indices(points);
+    if (at.size() < kPippengerThreshold) {
         blst_p1 acc = g1_identity();
-        for (std::size_t i = 0; i < kept.size(); i++) {
+        for (const std::size_t i : at) {
             blst_scalar s;
-            blst_scalar_from_fr(&s, &kept_scalars[i]);
+            blst_scalar_from_fr(&s, &scalars[i]);
             blst_p1 r;
-            blst_p1_mult(&r, &kept[i], s.b, 255);
+            blst_p1_mult(&r, &points[i], s.b, 255);
             acc = g1_add(acc, r);
         }
         return acc;
     }
-    std::vector<blst_p1_affine> affine(kept.size());
-    const blst_p1* arg[2] = {kept.data(), nullptr};
-    blst_p1s_to_affine(affine.data(), arg, kept.size());
-    return g1_lincomb_affine(affine, kept_scalars);  // bucket MSM or Pippenger, by size
+    std::vector<Fr> kept_scalars(at.size());
+    for (std::size_t k = 0; k < at.size(); k++) kept_scalars[k] = scalars[at[k]];
+    return g1_lincomb_affine(affine_at(points, at), kept_scalars);  // bucket MSM or Pippenger, by size
 }
 
 blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars, std::size_t pieces,
@@ -163,25 +173,11 @@ blst_p1 g1_lincomb(std::span<const blst_p1> points, std::span<const Fr> scalars,
 }
 
 void g1_encode_all(std::uint8_t* out, std::span<const blst_p1> points) {
-    // blst 0.3.12's batch conversion takes finite points only (one Z = 0
-    // zeroes the shared product): the identity is encoded apart.
-    std::vector<blst_p1> finite;
-    std::vector<std::size_t> at;
-    finite.reserve(points.size());
-    at.reserve(points.size());
-    for (std::size_t i = 0; i < points.size(); i++) {
-        if (blst_p1_is_inf(&points[i])) {
-            blst_p1_compress(out + 48 * i, &points[i]);
-        } else {
-            finite.push_back(points[i]);
-            at.push_back(i);
-        }
-    }
-    if (finite.empty()) return;
-    std::vector<blst_p1_affine> affine(finite.size());
-    const blst_p1* arg[2] = {finite.data(), nullptr};
-    blst_p1s_to_affine(affine.data(), arg, finite.size());
-    for (std::size_t k = 0; k < finite.size(); k++) blst_p1_affine_compress(out + 48 * at[k], &affine[k]);
+    for (std::size_t i = 0; i < points.size(); i++)  // the identity apart (affine_at takes finite points)
+        if (blst_p1_is_inf(&points[i])) blst_p1_compress(out + 48 * i, &points[i]);
+    const std::vector<std::size_t> at = finite_indices(points);
+    const std::vector<blst_p1_affine> affine = affine_at(points, at);
+    for (std::size_t k = 0; k < at.size(); k++) blst_p1_affine_compress(out + 48 * at[k], &affine[k]);
 }
 
 void g1_lincomb_two(blst_p1& a, std::span<const blst_p1> pa, std::span<const Fr> sa, blst_p1& b,
