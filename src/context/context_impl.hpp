@@ -4,6 +4,7 @@
 
 #include <blst.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <memory>
@@ -65,14 +66,27 @@ struct ContextImpl {
             f(0, n);
         }
     }
-    // Runs f over [0, n) as n pieces of one index each, which the pool's
-    // threads and the caller take one at a time: for tasks of unequal
-    // lengths (the longest first). Without a pool: f(0, n) in order.
-    void parallel_tasks(std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) const {
-        if (options.pool && n > 1) {
-            options.pool->parallel_for(n, n, f);
-        } else if (n) {
-            f(0, n);
+    // Runs `first` beside f over [0, n) cut into `slices` slices: slices + 1
+    // tasks (first is task 0), which the pool's threads and the caller take
+    // one at a time, so that work of unequal lengths ends together (give the
+    // longest first). Without a pool: first(), then f(0, n).
+    void parallel_beside(const std::function<void()>& first, std::size_t n, std::size_t slices,
+                         const std::function<void(std::size_t, std::size_t)>& f) const {
+        slices = std::max<std::size_t>(1, std::min(slices, n));
+        const auto task = [&](std::size_t t0, std::size_t t1) {
+            for (std::size_t t = t0; t < t1; t++) {
+                if (t == 0) {
+                    first();
+                } else if (n) {
+                    f(n * (t - 1) / slices, n * t / slices);
+                }
+            }
+        };
+        if (options.pool) {
+            options.pool->parallel_for(slices + 1, slices + 1, task);
+        } else {
+            first();
+            if (n) f(0, n);
         }
     }
     std::size_t parallelism() const { return options.pool ? options.pool->size() + 1 : 1; }

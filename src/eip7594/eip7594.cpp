@@ -123,22 +123,12 @@ bool decode_proofs_batched(const detail::ContextImpl& impl, std::span<const KZGP
     if (n < core::kSubgroupBatchMinPoints) return false;
     std::vector<blst_p1_affine> points(n);
     std::atomic<bool> fault{false};
-    // Task 0 is `alongside`, the longest (the cell batch's 2.2 MB transcript
+    // `alongside` first, the longest task (the cell batch's 2.2 MB transcript
     // hash, ~2 ms), then slices of square roots (an eighth of a thread's share
-    // each: ~1 ms for 1024 proofs on two threads), taken one at a
-    // time: the threads end together.
-    const std::size_t slices = std::min<std::size_t>(n, 8 * impl.parallelism());
-    impl.parallel_tasks(slices + 1, [&](std::size_t t0, std::size_t t1) {
-        for (std::size_t t = t0; t < t1; t++) {
-            if (t == 0) {
-                alongside();
-                continue;
-            }
-            const std::size_t k1 = n * t / slices;
-            for (std::size_t k = n * (t - 1) / slices; k < k1 && !fault.load(std::memory_order_relaxed); k++)
-                if (core::g1_decode_affine_on_curve(points[k], bytes[k].data()) != core::PointStatus::kOk)
-                    fault = true;
-        }
+    // each: ~1 ms for 1024 proofs on two threads).
+    impl.parallel_beside(alongside, n, 8 * impl.parallelism(), [&](std::size_t k0, std::size_t k1) {
+        for (std::size_t k = k0; k < k1 && !fault.load(std::memory_order_relaxed); k++)
+            if (core::g1_decode_affine_on_curve(points[k], bytes[k].data()) != core::PointStatus::kOk) fault = true;
     });
     if (fault || core::g1_batch_in_g1(points, impl.parallel_for()) != core::SubgroupBatch::kAllInG1) return false;
     for (std::size_t k = 0; k < n; k++) {

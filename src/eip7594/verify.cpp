@@ -100,17 +100,10 @@ bool verify_cell_kzg_proof_batch_impl(const detail::ContextImpl& ctx, const Fr& 
             acc = core::fr_mul(acc, inv_shift);
         }
     };
-    constexpr std::size_t kColumnSlices = 16;
-    ctx.parallel_tasks(1 + kColumnSlices, [&](std::size_t t0, std::size_t t1) {
-        for (std::size_t task = t0; task < t1; task++) {
-            if (task == 0) {
-                rlc = core::g1_lincomb(commitments, weights);
-                continue;
-            }
-            const std::size_t c1 = CELLS_PER_EXT_BLOB * task / kColumnSlices;
-            for (std::size_t c = CELLS_PER_EXT_BLOB * (task - 1) / kColumnSlices; c < c1; c++) sum_column(c);
-        }
-    });
+    ctx.parallel_beside([&] { rlc = core::g1_lincomb(commitments, weights); }, CELLS_PER_EXT_BLOB, 16,
+                        [&](std::size_t c0, std::size_t c1) {
+                            for (std::size_t c = c0; c < c1; c++) sum_column(c);
+                        });
     std::vector<Fr> sum_interp_polys_coeff(l, core::fr_zero());
     for (std::size_t c = 0; c < CELLS_PER_EXT_BLOB; c++) {
         if (column_cells[c].empty()) continue;
