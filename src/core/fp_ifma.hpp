@@ -122,6 +122,11 @@ struct IndexedAffineBatch {
     }
 };
 
+// n successive blst_fp12_cyclotomic_sqr of a, the same values (for any a:
+// the formula is a polynomial map, only meaningful on the cyclotomic
+// subgroup). Requires cpu_has_ifma(). In fp12_cyclotomic_ifma.cpp.
+void fp12_cyclotomic_sqr_n_ifma(blst_fp12& a, unsigned n);
+
 // r[i] = a[i] * b[i] for i < n, the same values blst_fp_mul gives. Requires
 // cpu_has_ifma(). For tests and benchmarks of the kernel.
 void fp_mul_ifma(blst_fp* r, const blst_fp* a, const blst_fp* b, std::size_t n);

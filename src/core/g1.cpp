@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/final_exp.hpp"
 #include "core/miller_loop.hpp"
 #include "core/msm_variable.hpp"
 
@@ -208,7 +209,7 @@ bool pairings_verify(const blst_p1& a1, const blst_p2& a2, const blst_p1& b1, co
     blst_miller_loop(&loop0, &aa2, &aa1);
     blst_miller_loop(&loop1, &bb2, &bb1);
     blst_fp12_mul(&gt, &loop0, &loop1);
-    blst_final_exp(&gt, &gt);
+    final_exp(gt, gt);
     return blst_fp12_is_one(&gt);
 }
 
@@ -227,7 +228,7 @@ bool pairings_verify(const blst_p1& a1, const G2Prepared& a2, const blst_p1& b1,
     const blst_fp6* const lines[2] = {a2.lines, b2.lines};
     blst_fp12 gt;
     miller_loop_lines_n(gt, lines, ps);
-    blst_final_exp(&gt, &gt);
+    final_exp(gt, gt);
     return blst_fp12_is_one(&gt);
 }
 

@@ -9,8 +9,10 @@
 #include <cstdio>
 #include <cstring>
 #include <random>
+#include <string>
 #include <vector>
 
+#include "core/final_exp.hpp"
 #include "core/fp_ifma.hpp"
 #include "core/g1.hpp"
 
@@ -182,6 +184,84 @@ TEST_F(Ifma, ChordBatchMatchesBlstForEverySize) {
     for (std::size_t n : {1u, 7u, 8u, 9u, 100u, 255u, 256u}) {
         check_chords(rng, n, false);
         check_chords(rng, n, true);
+    }
+}
+
+// An Fp12 whose 12 coordinates are drawn from the edge values and random ones.
+blst_fp12 fp12_of(const std::vector<blst_fp>& pool, std::mt19937_64& rng) {
+    blst_fp12 a;
+    for (auto& f6 : a.fp6)
+        for (auto& f2 : f6.fp2)
+            for (auto& f : f2.fp) f = rng() % 3 == 0 ? random_fp(rng) : pool[rng() % pool.size()];
+    return a;
+}
+
+void expect_fp12_eq(const blst_fp12& got, const blst_fp12& want, const std::string& what) {
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 3; j++)
+            for (int c = 0; c < 2; c++)
+                EXPECT_EQ(0, std::memcmp(&got.fp6[i].fp2[j].fp[c], &want.fp6[i].fp2[j].fp[c], sizeof(blst_fp)))
+                    << what << ": fp6[" << i << "].fp2[" << j << "].fp[" << c << "]";
+}
+
+// The kernel computes blst's Granger-Scott formula, a polynomial map, so any
+// Fp12 is a valid input: the largest coordinates (p - 1 everywhere) drive
+// every intermediate to its bound.
+TEST_F(Ifma, CyclotomicSquaringsMatchBlst) {
+    std::mt19937_64 rng(12);
+    const auto edges = edge_values();
+    std::vector<blst_fp12> inputs;
+    blst_fp12 all_max;
+    for (auto& f6 : all_max.fp6)
+        for (auto& f2 : f6.fp2)
+            for (auto& f : f2.fp) f = edges[2];  // p - 1
+    inputs.push_back(all_max);
+    inputs.push_back(*blst_fp12_one());
+    for (int i = 0; i < 200; i++) inputs.push_back(fp12_of(edges, rng));
+    for (std::size_t i = 0; i < inputs.size(); i++) {
+        for (unsigned n : {1u, 2u, 5u}) {
+            blst_fp12 want = inputs[i], got = inputs[i];
+            for (unsigned k = 0; k < n; k++) blst_fp12_cyclotomic_sqr(&want, &want);
+            fp12_cyclotomic_sqr_n_ifma(got, n);
+            expect_fp12_eq(got, want, "input " + std::to_string(i) + ", " + std::to_string(n) + " squarings");
+        }
+    }
+    // A long run, as in the final exponentiation (32 squarings), from a
+    // cyclotomic element.
+    blst_fp12 c;
+    blst_miller_loop(&c, blst_p2_affine_generator(), blst_p1_affine_generator());
+    blst_final_exp(&c, &c);
+    blst_fp12 want = c;
+    for (int k = 0; k < 63; k++) blst_fp12_cyclotomic_sqr(&want, &want);
+    fp12_cyclotomic_sqr_n_ifma(c, 63);
+    expect_fp12_eq(c, want, "63 squarings of e(G1, G2)");
+}
+
+// The final exponentiation on its IFMA chain gives blst's value: random Fp12
+// (not in any subgroup), Miller loop outputs, and the degenerate 1 and 0.
+TEST_F(Ifma, FinalExponentiationMatchesBlst) {
+    ASSERT_TRUE(ifma_enabled()) << "run without KZG_NO_IFMA";
+    std::mt19937_64 rng(4844);
+    const auto edges = edge_values();
+    std::vector<blst_fp12> inputs = {*blst_fp12_one()};
+    blst_fp12 zero;
+    std::memset(&zero, 0, sizeof zero);
+    inputs.push_back(zero);
+    for (int i = 0; i < 20; i++) inputs.push_back(fp12_of(edges, rng));
+    blst_p1 p = *blst_p1_generator();
+    for (int i = 0; i < 5; i++) {
+        blst_p1_double(&p, &p);
+        blst_p1_affine pa;
+        blst_p1_to_affine(&pa, &p);
+        blst_fp12 m;
+        blst_miller_loop(&m, blst_p2_affine_generator(), &pa);
+        inputs.push_back(m);
+    }
+    for (std::size_t i = 0; i < inputs.size(); i++) {
+        blst_fp12 want, got;
+        blst_final_exp(&want, &inputs[i]);
+        final_exp(got, inputs[i]);
+        expect_fp12_eq(got, want, "input " + std::to_string(i));
     }
 }
 
