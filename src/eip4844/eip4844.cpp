@@ -61,6 +61,33 @@ Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const KZGComm
     return out;
 }
 
+namespace {
+
+// The commitment and the proof of a single verification, side by side on the
+// pool where `split` (each decoding is a square root and a subgroup check);
+// each error in its own slot.
+void decode_commitment_and_proof(const detail::ContextImpl& ctx, blst_p1& commitment,
+                                 const KZGCommitment& commitment_bytes, std::optional<Error>& commitment_error,
+                                 blst_p1& proof, const KZGProof& proof_bytes, std::optional<Error>& proof_error,
+                                 bool split = true) {
+    const auto decode = [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; i++) {
+            if (i == 0) {
+                commitment_error = decode_g1(commitment, commitment_bytes, "commitment");
+            } else {
+                proof_error = decode_g1(proof, proof_bytes, "proof");
+            }
+        }
+    };
+    if (split) {
+        ctx.parallel(2, decode);
+    } else {
+        decode(0, 2);
+    }
+}
+
+}  // namespace
+
 Result<bool> Context::verify_kzg_proof(const KZGCommitment& commitment_bytes, const Bytes32& z_bytes, const Bytes32& y_bytes,
                                        const KZGProof& proof_bytes) const {
     constexpr std::string_view op = "verify_kzg_proof";
@@ -68,10 +95,14 @@ Result<bool> Context::verify_kzg_proof(const KZGCommitment& commitment_bytes, co
     Fr z, y;
     {
         PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
-        if (auto e = decode_fr(z, z_bytes.data(), "z")) return *e;
-        if (auto e = decode_fr(y, y_bytes.data(), "y")) return *e;
-        if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
+        // The two points side by side where there is a pool; the error
+        // reported is the first in argument order, as one by one.
+        std::optional<Error> e[4];
+        e[1] = decode_fr(z, z_bytes.data(), "z");
+        e[2] = decode_fr(y, y_bytes.data(), "y");
+        decode_commitment_and_proof(*impl_, commitment, commitment_bytes, e[0], proof, proof_bytes, e[3]);
+        for (auto& err : e)
+            if (err) return *err;
     }
     PhaseTimer pairing(impl_->options, op, "pairing");
     return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
@@ -80,20 +111,30 @@ Result<bool> Context::verify_kzg_proof(const KZGCommitment& commitment_bytes, co
 Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const KZGCommitment& commitment_bytes,
                                             const KZGProof& proof_bytes) const {
     constexpr std::string_view op = "verify_blob_kzg_proof";
-    // The blob is validated while it is evaluated, before the points are
-    // decoded (so a bad blob is reported first); the challenge hashes bytes only.
-    PhaseTimer eval(impl_->options, op, "evaluate");  // challenge, blob validation, barycentric evaluation
-    const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
-    Fr y;
+    // A bad blob is reported first, then a bad commitment, then a bad proof;
+    // the challenge hashes bytes only, so it needs no decoded point.
+    blst_p1 commitment, proof;
+    std::optional<Error> commitment_error, proof_error;
+    Fr z, y;
+    {
+        PhaseTimer t(impl_->options, op, "decode");  // the points, beside the challenge where there is a pool
+        impl_->parallel(2, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; i++) {
+                if (i == 0) {
+                    z = eip4844::compute_challenge(blob, commitment_bytes);
+                } else {
+                    decode_commitment_and_proof(*impl_, commitment, commitment_bytes, commitment_error, proof,
+                                                proof_bytes, proof_error, false);
+                }
+            }
+        });
+    }
+    PhaseTimer eval(impl_->options, op, "evaluate");  // blob validation, barycentric evaluation
     if (auto bad = eip4844::evaluate_blob_in_evaluation_form(*impl_, blob, z, y))
         return detail::non_canonical_element("blob", *bad);
     eval.stop();
-    blst_p1 commitment, proof;
-    {
-        PhaseTimer t(impl_->options, op, "decode");
-        if (auto e = decode_g1(commitment, commitment_bytes, "commitment")) return *e;
-        if (auto e = decode_g1(proof, proof_bytes, "proof")) return *e;
-    }
+    if (commitment_error) return *commitment_error;
+    if (proof_error) return *proof_error;
     PhaseTimer pairing(impl_->options, op, "pairing");
     return eip4844::verify_kzg_proof_impl(*impl_, commitment, z, y, proof);
 }

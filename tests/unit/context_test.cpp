@@ -6,6 +6,8 @@
 #include <thread>
 #include <type_traits>
 
+#include <kzg/thread_pool.hpp>
+
 #include "soundness/sha256_oracle.hpp"
 #include "unit/unit_helpers.hpp"
 
@@ -378,6 +380,51 @@ TEST(Context, ErrorMessagesNameTheInput) {
     v = ctx->verify_blob_kzg_proof_batch({}, {}, {});
     ASSERT_TRUE(v.ok()) << v.message();
     EXPECT_TRUE(*v);
+}
+
+// Single verifications decode their two points side by side on a pool (and
+// verify_blob_kzg_proof hashes the challenge beside them), but the error
+// reported is still the first in the spec's order: for verify_kzg_proof the
+// arguments' order, for verify_blob_kzg_proof the blob, then the commitment,
+// then the proof. Checked without a pool and on one.
+TEST(Context, SingleVerificationErrorsComeInOrder) {
+    kzg::ContextOptions pooled;
+    pooled.pool = std::make_shared<kzg::ThreadPool>(2);
+    auto with_pool = kzg::Context::mainnet(pooled);
+    ASSERT_TRUE(with_pool.ok()) << with_pool.message();
+    unit::Rng rng(0x5eed);
+    auto good = unit::random_blob(rng);
+    auto bad = unit::random_blob(rng);
+    std::fill(bad->bytes.begin() + 32 * 7, bad->bytes.begin() + 32 * 8, 0xff);  // element 7 >= r
+    const auto nsub = unit::g1_not_in_subgroup();
+    kzg::KZGCommitment bad_c;
+    kzg::KZGProof bad_p;
+    std::copy(nsub.begin(), nsub.end(), bad_c.bytes.begin());
+    std::copy(nsub.begin(), nsub.end(), bad_p.bytes.begin());
+    kzg::Bytes32 bad_fr;
+    bad_fr.bytes.fill(0xff);  // >= r
+    for (const kzg::Context* ctx : {mainnet().get(), with_pool.value().get()}) {
+        ASSERT_NE(ctx, nullptr);
+        const auto c = ctx->blob_to_kzg_commitment(*good);
+        ASSERT_TRUE(c.ok());
+        const auto p = ctx->compute_blob_kzg_proof(*good, *c);
+        ASSERT_TRUE(p.ok());
+        auto arg = [](const auto& r) { return r.ok() ? std::string("(ok)") : r.error().argument; };
+        const kzg::Bytes32 zero{};
+        EXPECT_EQ(arg(ctx->verify_kzg_proof(bad_c, bad_fr, bad_fr, bad_p)), "commitment");
+        EXPECT_EQ(arg(ctx->verify_kzg_proof(*c, bad_fr, bad_fr, bad_p)), "z");
+        EXPECT_EQ(arg(ctx->verify_kzg_proof(*c, zero, bad_fr, bad_p)), "y");
+        EXPECT_EQ(arg(ctx->verify_kzg_proof(*c, zero, zero, bad_p)), "proof");
+        EXPECT_EQ(arg(ctx->verify_blob_kzg_proof(*bad, bad_c, bad_p)), "blob");
+        EXPECT_EQ(arg(ctx->verify_blob_kzg_proof(*good, bad_c, bad_p)), "commitment");
+        EXPECT_EQ(arg(ctx->verify_blob_kzg_proof(*good, *c, bad_p)), "proof");
+        const auto ok = ctx->verify_blob_kzg_proof(*good, *c, *p);
+        ASSERT_TRUE(ok.ok());
+        EXPECT_TRUE(*ok);
+        const auto wrong = ctx->verify_blob_kzg_proof(*good, *c, kzg::KZGProof{c->bytes});
+        ASSERT_TRUE(wrong.ok());
+        EXPECT_FALSE(*wrong);
+    }
 }
 
 // The argument and element at fault are data too (Error::argument, index), so
