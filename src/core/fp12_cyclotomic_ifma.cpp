@@ -62,17 +62,19 @@ KZG_IFMA inline F8 normalized(F8 a) {
 }
 
 // c_l * p in lane l (c_l < 2^20), limbs not normalized (each below 2^53).
-KZG_IFMA F8 p_times(const Idx& c) {
-    const __m512i cv = _mm512_loadu_si512(c), zero = _mm512_setzero_si512();
+KZG_IFMA inline F8 times_p(__m512i c) {
+    const __m512i zero = _mm512_setzero_si512();
     F8 r;
     __m512i hi_prev = zero;
     for (int j = 0; j < 8; j++) {
         const __m512i pj = bcast(kC.p[j]);
-        r.v[j] = _mm512_add_epi64(_mm512_madd52lo_epu64(zero, cv, pj), hi_prev);
-        hi_prev = _mm512_madd52hi_epu64(zero, cv, pj);
+        r.v[j] = _mm512_add_epi64(_mm512_madd52lo_epu64(zero, c, pj), hi_prev);
+        hi_prev = _mm512_madd52hi_epu64(zero, c, pj);
     }
     return r;  // hi_prev of the top limb is 0: c p < 2^401 fits in 8 limbs
 }
+
+KZG_IFMA F8 p_times(const Idx& c) { return times_p(_mm512_loadu_si512(c)); }
 
 // floor(2^42 / (floor(p / 2^364) + 1)): k = floor(top * kQuot / 2^42) for the
 // top limb `top` of v (bits 364 and up) never exceeds floor(v / p), and for
@@ -84,16 +86,8 @@ constexpr std::uint64_t kQuot = 41290783;
 // below 1.01p, normalized.
 KZG_IFMA inline F8 reduce(F8 v) {
     propagate(v);
-    const __m512i zero = _mm512_setzero_si512();
-    const __m512i k = shr(_mm512_madd52lo_epu64(zero, v.v[7], bcast(kQuot)), 42);
-    __m512i hi_prev = zero;
-    for (int j = 0; j < 8; j++) {
-        const __m512i pj = bcast(kC.p[j]);
-        v.v[j] = _mm512_sub_epi64(_mm512_sub_epi64(v.v[j], _mm512_madd52lo_epu64(zero, k, pj)), hi_prev);
-        hi_prev = _mm512_madd52hi_epu64(zero, k, pj);
-    }
-    propagate(v);
-    return v;
+    const __m512i k = shr(_mm512_madd52lo_epu64(_mm512_setzero_si512(), v.v[7], bcast(kQuot)), 42);
+    return normalized(lazy_sub(v, times_p(k)));
 }
 
 struct Offsets {

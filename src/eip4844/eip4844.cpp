@@ -1,4 +1,5 @@
 // EIP-4844 public functions (consensus-specs deneb polynomial-commitments).
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -63,27 +64,25 @@ Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const KZGComm
 
 namespace {
 
-// The commitment and the proof of a single verification, side by side on the
-// pool where `split` (each decoding is a square root and a subgroup check);
-// each error in its own slot.
+// The commitment and the proof of a single verification (each a square root
+// and a subgroup check), and `beside` if given, as tasks side by side on the
+// pool; each error in its own slot.
 void decode_commitment_and_proof(const detail::ContextImpl& ctx, blst_p1& commitment,
                                  const KZGCommitment& commitment_bytes, std::optional<Error>& commitment_error,
                                  blst_p1& proof, const KZGProof& proof_bytes, std::optional<Error>& proof_error,
-                                 bool split = true) {
-    const auto decode = [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; i++) {
-            if (i == 0) {
+                                 const std::function<void()>& beside = {}) {
+    const std::size_t first = beside ? 0 : 1;  // task 0 is `beside`
+    ctx.parallel(3 - first, [&](std::size_t t0, std::size_t t1) {
+        for (std::size_t t = t0 + first; t < t1 + first; t++) {
+            if (t == 0) {
+                beside();
+            } else if (t == 1) {
                 commitment_error = decode_g1(commitment, commitment_bytes, "commitment");
             } else {
                 proof_error = decode_g1(proof, proof_bytes, "proof");
             }
         }
-    };
-    if (split) {
-        ctx.parallel(2, decode);
-    } else {
-        decode(0, 2);
-    }
+    });
 }
 
 }  // namespace
@@ -118,16 +117,8 @@ Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const KZGCommitmen
     Fr z, y;
     {
         PhaseTimer t(impl_->options, op, "decode");  // the points, beside the challenge where there is a pool
-        impl_->parallel(2, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; i++) {
-                if (i == 0) {
-                    z = eip4844::compute_challenge(blob, commitment_bytes);
-                } else {
-                    decode_commitment_and_proof(*impl_, commitment, commitment_bytes, commitment_error, proof,
-                                                proof_bytes, proof_error, false);
-                }
-            }
-        });
+        decode_commitment_and_proof(*impl_, commitment, commitment_bytes, commitment_error, proof, proof_bytes,
+                                    proof_error, [&] { z = eip4844::compute_challenge(blob, commitment_bytes); });
     }
     PhaseTimer eval(impl_->options, op, "evaluate");  // blob validation, barycentric evaluation
     if (auto bad = eip4844::evaluate_blob_in_evaluation_form(*impl_, blob, z, y))
