@@ -65,24 +65,26 @@ Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const KZGComm
 namespace {
 
 // The commitment and the proof of a single verification (each a square root
-// and a subgroup check), and `beside` if given, as tasks side by side on the
-// pool; each error in its own slot.
+// and a subgroup check) side by side on the pool, with `beside` as one more
+// task if given; each error in its own slot.
 void decode_commitment_and_proof(const detail::ContextImpl& ctx, blst_p1& commitment,
                                  const KZGCommitment& commitment_bytes, std::optional<Error>& commitment_error,
                                  blst_p1& proof, const KZGProof& proof_bytes, std::optional<Error>& proof_error,
                                  const std::function<void()>& beside = {}) {
-    const std::size_t first = beside ? 0 : 1;  // task 0 is `beside`
-    ctx.parallel(3 - first, [&](std::size_t t0, std::size_t t1) {
-        for (std::size_t t = t0 + first; t < t1 + first; t++) {
-            if (t == 0) {
-                beside();
-            } else if (t == 1) {
+    const auto decode = [&](std::size_t i0, std::size_t i1) {
+        for (std::size_t i = i0; i < i1; i++) {
+            if (i == 0) {
                 commitment_error = decode_g1(commitment, commitment_bytes, "commitment");
             } else {
                 proof_error = decode_g1(proof, proof_bytes, "proof");
             }
         }
-    });
+    };
+    if (beside) {
+        ctx.parallel_beside(beside, 2, 2, decode);
+    } else {
+        ctx.parallel(2, decode);
+    }
 }
 
 }  // namespace

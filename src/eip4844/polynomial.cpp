@@ -74,6 +74,25 @@ static Fr barycentric_sum(const detail::ContextImpl& ctx, std::span<const Fr> p,
     return barycentric_sum(ctx, p, z, 0, FIELD_ELEMENTS_PER_BLOB / 2);
 }
 
+// The n/2 pairs cut into the pool's pieces (at most 8): f(p, k0, k1) for
+// piece p over pairs [k0, k1), each piece's sum returned by f, the sums added.
+template <class F>
+static Fr sum_over_pair_pieces(const detail::ContextImpl& ctx, std::size_t pieces, const F& f) {
+    constexpr std::size_t half = FIELD_ELEMENTS_PER_BLOB / 2;
+    std::vector<Fr> partial(pieces, core::fr_zero());
+    ctx.parallel(pieces, [&](std::size_t p0, std::size_t p1) {
+        for (std::size_t p = p0; p < p1; p++) {
+            const std::size_t k0 = half * p / pieces, k1 = half * (p + 1) / pieces;
+            partial[p] = f(p, k0, k1);
+        }
+    });
+    Fr sum = core::fr_zero();
+    for (const Fr& s : partial) sum = core::fr_add(sum, s);
+    return sum;
+}
+
+static std::size_t pair_pieces(const detail::ContextImpl& ctx) { return std::min<std::size_t>(ctx.parallelism(), 8); }
+
 // y = sum * (z^n - 1) / n.
 static Fr barycentric_scale(const Fr& sum, const Fr& z) {
     const Fr zn_minus_one = core::fr_sub(core::fr_pow(z, FIELD_ELEMENTS_PER_BLOB), core::fr_one());
@@ -91,34 +110,24 @@ std::optional<std::size_t> evaluate_blob_in_evaluation_form(const detail::Contex
     // The elements are read as plain integers; one conversion of the sum
     // replaces one per element. The pairs are split across the pool: each
     // piece reads its elements and sums its pairs (a batch inversion each).
-    constexpr std::size_t half = FIELD_ELEMENTS_PER_BLOB / 2;
     thread_local std::vector<blst_fr> plain_buf(FIELD_ELEMENTS_PER_BLOB);
     blst_fr* const plain = plain_buf.data();  // the pieces fill the caller's buffer
     const std::ptrdiff_t in_domain = index_in_domain(ctx, z);
-    const std::size_t pieces = std::min<std::size_t>(ctx.parallelism(), 8);
-    std::vector<Fr> partial(pieces, core::fr_zero());
+    const std::size_t pieces = pair_pieces(ctx);
     std::vector<std::optional<std::size_t>> bad(pieces);
-    ctx.parallel(pieces, [&](std::size_t p0, std::size_t p1) {
-        for (std::size_t p = p0; p < p1; p++) {
-            const std::size_t k0 = half * p / pieces, k1 = half * (p + 1) / pieces;
-            for (std::size_t i = 2 * k0; i < 2 * k1; i++)
-                if (!core::fr_plain_from_bytes(plain[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT)) {
-                    bad[p] = i;
-                    break;
-                }
-            if (!bad[p] && in_domain < 0)
-                partial[p] = barycentric_sum(ctx, std::span<const Fr>(plain, FIELD_ELEMENTS_PER_BLOB), z, k0, k1);
-        }
+    const Fr sum = sum_over_pair_pieces(ctx, pieces, [&](std::size_t p, std::size_t k0, std::size_t k1) {
+        for (std::size_t i = 2 * k0; i < 2 * k1; i++)
+            if (!core::fr_plain_from_bytes(plain[i], blob.data() + i * BYTES_PER_FIELD_ELEMENT)) {
+                bad[p] = i;
+                break;
+            }
+        if (bad[p] || in_domain >= 0) return core::fr_zero();
+        return barycentric_sum(ctx, std::span<const Fr>(plain, FIELD_ELEMENTS_PER_BLOB), z, k0, k1);
     });
     for (const auto& b : bad)  // pieces in order: the first bad element
         if (b) return b;
-    if (in_domain >= 0) {
-        y = core::fr_from_plain(plain[static_cast<std::size_t>(in_domain)]);
-        return std::nullopt;
-    }
-    Fr sum = core::fr_zero();
-    for (const Fr& s : partial) sum = core::fr_add(sum, s);
-    y = barycentric_scale(core::fr_from_plain(sum), z);
+    y = in_domain >= 0 ? core::fr_from_plain(plain[static_cast<std::size_t>(in_domain)])
+                       : barycentric_scale(core::fr_from_plain(sum), z);
     return std::nullopt;
 }
 
@@ -131,14 +140,9 @@ static Fr quotient_off_domain(const detail::ContextImpl& ctx, std::span<const Fr
                               std::span<Fr> q) {
     constexpr std::size_t half = FIELD_ELEMENTS_PER_BLOB / 2;
     std::vector<Fr> inv(half);
-    const std::size_t pieces = std::min<std::size_t>(ctx.parallelism(), 8);
-    std::vector<Fr> partial(pieces, core::fr_zero());
-    ctx.parallel(pieces, [&](std::size_t p0, std::size_t p1) {
-        for (std::size_t p = p0; p < p1; p++)
-            partial[p] = barycentric_sum(ctx, poly, z, half * p / pieces, half * (p + 1) / pieces, inv.data());
+    const Fr sum = sum_over_pair_pieces(ctx, pair_pieces(ctx), [&](std::size_t, std::size_t k0, std::size_t k1) {
+        return barycentric_sum(ctx, poly, z, k0, k1, inv.data());
     });
-    Fr sum = core::fr_zero();
-    for (const Fr& s : partial) sum = core::fr_add(sum, s);
     const Fr y = barycentric_scale(sum, z);
     ctx.parallel(half, [&](std::size_t k0, std::size_t k1) {
         for (std::size_t k = k0; k < k1; k++) {
