@@ -11,6 +11,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -39,6 +40,17 @@ class ThreadPool {
     // slices, on the pool and the calling thread; returns when all are done.
     void parallel_for(std::size_t n, std::size_t pieces, const std::function<void(std::size_t, std::size_t)>& f);
 
+    // A hint from a caller about to split work after some set-up of its own
+    // (decoding its inputs): blocked workers wake up and poll the queue for a
+    // short while, so that the first pieces do not wait for a thread to be
+    // woken (20 us, often over 200 us on a virtual machine). Costs nothing
+    // when no worker is blocked.
+    void wake();
+    // For tests and diagnostics: workers blocked now, waiting for work; and
+    // how many times wake() has sent a blocked worker back to polling.
+    std::size_t blocked() const { return blocked_.load(std::memory_order_acquire); }
+    std::size_t wakeups() const { return wakeups_.load(std::memory_order_acquire); }
+
   private:
     void run();
     void post_front(std::function<void()> task, std::size_t copies);
@@ -49,6 +61,8 @@ class ThreadPool {
     // queue_.size(), readable without the lock: an idle worker polls it for a
     // short while before it blocks (see run()).
     std::atomic<std::size_t> pending_{0};
+    std::atomic<std::size_t> blocked_{0}, wakeups_{0};
+    std::uint64_t wakes_ = 0;  // wake() calls: a blocked worker returns to polling when it changes
     bool stopping_ = false;
     std::vector<std::thread> threads_;
 };

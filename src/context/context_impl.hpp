@@ -89,9 +89,26 @@ struct ContextImpl {
             if (n) f(0, n);
         }
     }
+    // At the start of a call that splits work after decoding its inputs:
+    // blocked workers start polling while the caller decodes (ThreadPool::wake).
+    void wake_pool() const {
+        if (options.pool) options.pool->wake();
+    }
     std::size_t parallelism() const { return options.pool ? options.pool->size() + 1 : 1; }
     core::ParallelFor parallel_for() const {
         return [this](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) { parallel(n, f); };
+    }
+    // The same cut into `per_thread` pieces per thread, which the threads
+    // take one at a time: for work with no cost per piece, so that a worker
+    // that wakes late (20-200 us here) leaves its share to the others.
+    core::ParallelFor parallel_for_pieces(std::size_t per_thread) const {
+        return [this, per_thread](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) {
+            if (options.pool && n > 1) {
+                options.pool->parallel_for(n, per_thread * (options.pool->size() + 1), f);
+            } else if (n) {
+                f(0, n);
+            }
+        };
     }
 
     // Spec g1_lincomb(KZG_SETUP_G1_LAGRANGE, scalars): the commitment to a

@@ -103,54 +103,13 @@ blst_p1_affine negated(blst_p1_affine p) {
 // 13; code 26 - code is its negation, 13 the zero combination.
 class TripleTable {
   public:
-    void build(std::span<const blst_p1_affine> points) {
+    // The triples are independent: `par` splits them.
+    void build(std::span<const blst_p1_affine> points, const ParallelFor& par) {
         for (std::size_t i = 0; i < points.size(); i++)
             if (!blst_p1_affine_is_inf(&points[i])) finite_.push_back(static_cast<std::uint32_t>(i));
         const std::size_t t = finite_.size() / 3;
         sums_.resize(13 * t);
-        // Two-term sums: codes 15 b-c, 17 b+c, 19 a-b, 21 a-c, 23 a+c, 25 a+b.
-        static constexpr int kPairCode[6] = {15, 17, 19, 21, 23, 25};
-        static constexpr int kPairA[6] = {1, 1, 0, 0, 0, 0}, kPairB[6] = {2, 2, 1, 2, 2, 1};
-        static constexpr bool kPairNeg[6] = {true, false, true, true, false, false};
-        std::vector<blst_p1_affine> lhs(6 * t), rhs(6 * t), out(6 * t);
-        for (std::size_t g = 0; g < t; g++) {
-            const blst_p1_affine* p[3] = {&points[finite_[3 * g]], &points[finite_[3 * g + 1]],
-                                          &points[finite_[3 * g + 2]]};
-            entry(g, 22) = *p[0];
-            entry(g, 16) = *p[1];
-            entry(g, 14) = *p[2];
-            for (int j = 0; j < 6; j++) {
-                lhs[6 * g + j] = *p[kPairA[j]];
-                rhs[6 * g + j] = kPairNeg[j] ? negated(*p[kPairB[j]]) : *p[kPairB[j]];
-            }
-        }
-        PairAdder adder;
-        adder.add(6 * t, [&](std::size_t k) -> const blst_p1_affine& { return lhs[k]; },
-                  [&](std::size_t k) -> const blst_p1_affine& { return rhs[k]; }, out.data());
-        for (std::size_t g = 0; g < t; g++)
-            for (int j = 0; j < 6; j++) entry(g, kPairCode[j]) = out[6 * g + j];
-        // Three-term sums: 18 (a-b)-c, 20 (a-b)+c, 24 (a+b)-c, 26 (a+b)+c.
-        static constexpr int kTripleCode[4] = {18, 20, 24, 26}, kTripleFrom[4] = {19, 19, 25, 25};
-        static constexpr bool kTripleNeg[4] = {true, false, true, false};
-        lhs.resize(4 * t);
-        rhs.resize(4 * t);
-        out.resize(4 * t);
-        std::vector<std::size_t> jobs;  // (g, j) as 4 g + j, where the two-term sum is finite
-        for (std::size_t g = 0; g < t; g++)
-            for (int j = 0; j < 4; j++) {
-                const blst_p1_affine& c = entry(g, 14);
-                const blst_p1_affine& two = entry(g, kTripleFrom[j]);
-                if (blst_p1_affine_is_inf(&two)) {  // (a -+ b) = 0: the sum is +-c
-                    entry(g, kTripleCode[j]) = kTripleNeg[j] ? negated(c) : c;
-                    continue;
-                }
-                lhs[jobs.size()] = two;
-                rhs[jobs.size()] = kTripleNeg[j] ? negated(c) : c;
-                jobs.push_back(4 * g + static_cast<std::size_t>(j));
-            }
-        adder.add(jobs.size(), [&](std::size_t k) -> const blst_p1_affine& { return lhs[k]; },
-                  [&](std::size_t k) -> const blst_p1_affine& { return rhs[k]; }, out.data());
-        for (std::size_t k = 0; k < jobs.size(); k++) entry(jobs[k] / 4, kTripleCode[jobs[k] % 4]) = out[k];
+        par(t, [&](std::size_t g0, std::size_t g1) { build_triples(points, g0, g1); });
     }
 
     // Appends round `c`'s terms (c[i]: point i's coefficient) to `terms`.
@@ -174,6 +133,54 @@ class TripleTable {
     }
 
   private:
+    // Triples g0 .. g1 - 1 of the table.
+    void build_triples(std::span<const blst_p1_affine> points, std::size_t g0, std::size_t g1) {
+        const std::size_t m = g1 - g0;
+        // Two-term sums: codes 15 b-c, 17 b+c, 19 a-b, 21 a-c, 23 a+c, 25 a+b.
+        static constexpr int kPairCode[6] = {15, 17, 19, 21, 23, 25};
+        static constexpr int kPairA[6] = {1, 1, 0, 0, 0, 0}, kPairB[6] = {2, 2, 1, 2, 2, 1};
+        static constexpr bool kPairNeg[6] = {true, false, true, true, false, false};
+        std::vector<blst_p1_affine> lhs(6 * m), rhs(6 * m), out(6 * m);
+        for (std::size_t g = g0; g < g1; g++) {
+            const blst_p1_affine* p[3] = {&points[finite_[3 * g]], &points[finite_[3 * g + 1]],
+                                          &points[finite_[3 * g + 2]]};
+            entry(g, 22) = *p[0];
+            entry(g, 16) = *p[1];
+            entry(g, 14) = *p[2];
+            for (int j = 0; j < 6; j++) {
+                lhs[6 * (g - g0) + j] = *p[kPairA[j]];
+                rhs[6 * (g - g0) + j] = kPairNeg[j] ? negated(*p[kPairB[j]]) : *p[kPairB[j]];
+            }
+        }
+        PairAdder adder;
+        adder.add(6 * m, [&](std::size_t k) -> const blst_p1_affine& { return lhs[k]; },
+                  [&](std::size_t k) -> const blst_p1_affine& { return rhs[k]; }, out.data());
+        for (std::size_t g = g0; g < g1; g++)
+            for (int j = 0; j < 6; j++) entry(g, kPairCode[j]) = out[6 * (g - g0) + j];
+        // Three-term sums: 18 (a-b)-c, 20 (a-b)+c, 24 (a+b)-c, 26 (a+b)+c.
+        static constexpr int kTripleCode[4] = {18, 20, 24, 26}, kTripleFrom[4] = {19, 19, 25, 25};
+        static constexpr bool kTripleNeg[4] = {true, false, true, false};
+        lhs.resize(4 * m);
+        rhs.resize(4 * m);
+        out.resize(4 * m);
+        std::vector<std::size_t> jobs;  // (g, j) as 4 g + j, where the two-term sum is finite
+        for (std::size_t g = g0; g < g1; g++)
+            for (int j = 0; j < 4; j++) {
+                const blst_p1_affine& c = entry(g, 14);
+                const blst_p1_affine& two = entry(g, kTripleFrom[j]);
+                if (blst_p1_affine_is_inf(&two)) {  // (a -+ b) = 0: the sum is +-c
+                    entry(g, kTripleCode[j]) = kTripleNeg[j] ? negated(c) : c;
+                    continue;
+                }
+                lhs[jobs.size()] = two;
+                rhs[jobs.size()] = kTripleNeg[j] ? negated(c) : c;
+                jobs.push_back(4 * g + static_cast<std::size_t>(j));
+            }
+        adder.add(jobs.size(), [&](std::size_t k) -> const blst_p1_affine& { return lhs[k]; },
+                  [&](std::size_t k) -> const blst_p1_affine& { return rhs[k]; }, out.data());
+        for (std::size_t k = 0; k < jobs.size(); k++) entry(jobs[k] / 4, kTripleCode[jobs[k] % 4]) = out[k];
+    }
+
     blst_p1_affine& entry(std::size_t g, int code) { return sums_[13 * g + static_cast<std::size_t>(code - 14)]; }
 
     std::vector<std::uint32_t> finite_;  // indices of the finite points
@@ -242,7 +249,7 @@ SubgroupBatch g1_batch_in_g1_with(std::span<const blst_p1_affine> points, std::s
     if (trits.size() < rounds * n) return SubgroupBatch::kNoRandomness;
     const std::size_t chunks = (rounds + kRoundsPerChunk - 1) / kRoundsPerChunk;
     TripleTable table;
-    table.build(points);
+    table.build(points, par);
     std::atomic<bool> ok{true};
     par(chunks, [&](std::size_t c0, std::size_t c1) {
         RoundSums sums;

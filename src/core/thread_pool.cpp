@@ -87,6 +87,15 @@ void ThreadPool::stop() {
     threads_.clear();
 }
 
+void ThreadPool::wake() {
+    if (blocked_.load(std::memory_order_acquire) == 0) return;
+    {
+        std::lock_guard lock(mutex_);
+        wakes_++;
+    }
+    cv_.notify_all();
+}
+
 void ThreadPool::run() {
     for (;;) {
         std::function<void()> task;
@@ -95,7 +104,16 @@ void ThreadPool::run() {
         spin_until([this] { return pending_.load(std::memory_order_acquire) != 0; });
         {
             std::unique_lock lock(mutex_);
-            cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (!stopping_ && queue_.empty()) {
+                const std::uint64_t seen = wakes_;
+                blocked_.fetch_add(1, std::memory_order_release);
+                cv_.wait(lock, [&] { return stopping_ || !queue_.empty() || wakes_ != seen; });
+                blocked_.fetch_sub(1, std::memory_order_release);
+                if (!stopping_ && queue_.empty()) {  // wake(): poll again
+                    wakeups_.fetch_add(1, std::memory_order_release);
+                    continue;
+                }
+            }
             if (queue_.empty()) return;  // stopping
             task = std::move(queue_.front());
             queue_.pop_front();

@@ -19,6 +19,7 @@ using detail::PhaseTimer;
 
 Result<KZGCommitment> Context::blob_to_kzg_commitment(const Blob& blob) const {
     constexpr std::string_view op = "blob_to_kzg_commitment";
+    impl_->wake_pool();
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob)) return *e;
     PhaseTimer msm(impl_->options, op, "msm");
@@ -31,6 +32,7 @@ Result<KZGCommitment> Context::blob_to_kzg_commitment(const Blob& blob) const {
 
 Result<ProofAndY> Context::compute_kzg_proof(const Blob& blob, const Bytes32& z_bytes) const {
     constexpr std::string_view op = "compute_kzg_proof";
+    impl_->wake_pool();
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     Fr z, y;
     if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob,
@@ -47,6 +49,7 @@ Result<ProofAndY> Context::compute_kzg_proof(const Blob& blob, const Bytes32& z_
 
 Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const KZGCommitment& commitment_bytes) const {
     constexpr std::string_view op = "compute_blob_kzg_proof";
+    impl_->wake_pool();
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob, [&] {
             blst_p1 commitment;
@@ -92,6 +95,7 @@ void decode_commitment_and_proof(const detail::ContextImpl& ctx, blst_p1& commit
 Result<bool> Context::verify_kzg_proof(const KZGCommitment& commitment_bytes, const Bytes32& z_bytes, const Bytes32& y_bytes,
                                        const KZGProof& proof_bytes) const {
     constexpr std::string_view op = "verify_kzg_proof";
+    impl_->wake_pool();
     blst_p1 commitment, proof;
     Fr z, y;
     {
@@ -112,6 +116,7 @@ Result<bool> Context::verify_kzg_proof(const KZGCommitment& commitment_bytes, co
 Result<bool> Context::verify_blob_kzg_proof(const Blob& blob, const KZGCommitment& commitment_bytes,
                                             const KZGProof& proof_bytes) const {
     constexpr std::string_view op = "verify_blob_kzg_proof";
+    impl_->wake_pool();
     // A bad blob is reported first, then a bad commitment, then a bad proof;
     // the challenge hashes bytes only, so it needs no decoded point.
     blst_p1 commitment, proof;
@@ -141,6 +146,7 @@ Result<bool> Context::verify_blob_kzg_proof_batch(std::span<const Blob> blobs, s
                        " proofs");
     }
     if (n == 0) return true;
+    impl_->wake_pool();
 
     // Per blob: decode, challenge, evaluation; independent, so split across the
     // pool. The error reported is that of the lowest index, as in a serial loop.

@@ -123,14 +123,15 @@ bool decode_proofs_batched(const detail::ContextImpl& impl, std::span<const KZGP
     if (n < core::kSubgroupBatchMinPoints) return false;
     std::vector<blst_p1_affine> points(n);
     std::atomic<bool> fault{false};
-    // `alongside` first, the longest task (the cell batch's 2.2 MB transcript
-    // hash, ~2 ms), then slices of square roots (an eighth of a thread's share
-    // each: ~1 ms for 1024 proofs on two threads).
+    // `alongside` first, the longest task (the cell batch's commitments and
+    // its 2.2 MB transcript hash, ~2.5 ms), then slices of square roots (an
+    // eighth of a thread's share each: ~1 ms for 1024 proofs on two threads).
     impl.parallel_beside(alongside, n, 8 * impl.parallelism(), [&](std::size_t k0, std::size_t k1) {
         for (std::size_t k = k0; k < k1 && !fault.load(std::memory_order_relaxed); k++)
             if (core::g1_decode_affine_on_curve(points[k], bytes[k].data()) != core::PointStatus::kOk) fault = true;
     });
-    if (fault || core::g1_batch_in_g1(points, impl.parallel_for()) != core::SubgroupBatch::kAllInG1) return false;
+    if (fault || core::g1_batch_in_g1(points, impl.parallel_for_pieces(4)) != core::SubgroupBatch::kAllInG1)
+        return false;
     for (std::size_t k = 0; k < n; k++) {
         if (blst_p1_affine_is_inf(&points[k])) {
             out[k] = core::g1_identity();
@@ -156,6 +157,7 @@ Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
     // Spec compute_cells: blob -> polynomial -> coefficients -> evaluations over
     // every coset. The elements stay plain integers throughout (cells.cpp).
     constexpr std::string_view op = "compute_cells";
+    impl_->wake_pool();
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     if (auto e = detail::decode_blob_plain_phase(impl_->options, op, poly, blob)) return *e;
     PhaseTimer fft(impl_->options, op, "fft");  // to coefficients, then every coset
@@ -167,6 +169,7 @@ Result<std::vector<Cell>> Context::compute_cells(const Blob& blob) const {
 Result<CellsAndProofs> Context::compute_cells_and_kzg_proofs(const Blob& blob) const {
     // Spec compute_cells_and_kzg_proofs -> compute_cells_and_kzg_proofs_polynomialcoeff.
     constexpr std::string_view op = "compute_cells_and_kzg_proofs";
+    impl_->wake_pool();
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
     if (auto e = detail::decode_blob_plain_phase(impl_->options, op, poly, blob)) return *e;
     CellsAndProofs out;
@@ -188,6 +191,7 @@ Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std
                                                              std::span<const Cell> cells) const {
     // Spec recover_cells_and_kzg_proofs.
     constexpr std::string_view op = "recover_cells_and_kzg_proofs";
+    impl_->wake_pool();
     std::vector<Fr> cosets_evals;
     {
         PhaseTimer t(impl_->options, op, "decode");
@@ -204,6 +208,7 @@ Result<CellsAndProofs> Context::recover_cells_and_kzg_proofs(std::span<const std
 Result<std::vector<Cell>> Context::recover_cells(std::span<const std::uint64_t> cell_indices,
                                                  std::span<const Cell> cells) const {
     // recover_cells_and_kzg_proofs without the proofs.
+    impl_->wake_pool();
     std::vector<Fr> cosets_evals;
     if (auto e = validate_recovery_inputs(cosets_evals, cell_indices, cells)) return *e;
     const std::vector<Fr> coeffs = eip7594::recover_polynomialcoeff(cell_indices, cosets_evals, impl_->eip7594, impl_->parallel_for());
@@ -224,41 +229,59 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment>
     for (std::size_t k = 0; k < n; k++)
         if (auto e = check_cell_index(cell_indices, k)) return *e;
     if (n == 0) return true;
+    impl_->wake_pool();
 
     PhaseTimer decode(impl_->options, "verify_cell_kzg_proof_batch", "decode");  // commitments, cells, proofs; the challenge
     // Deduplicate the commitments (first occurrence order, as the spec's
-    // list comprehension) and decode each distinct one once.
+    // list comprehension); each distinct one is decoded once, below.
     std::vector<KZGCommitment> unique_bytes;
-    std::vector<blst_p1> unique_points;
+    std::vector<std::size_t> unique_first;  // where each first occurs, for its error
     std::vector<std::uint64_t> commitment_indices(n);
     std::unordered_map<KZGCommitment, std::uint64_t, Bytes48Hash> seen;
     for (std::size_t k = 0; k < n; k++) {
         auto [it, inserted] = seen.try_emplace(commitments_bytes[k], unique_bytes.size());
         if (inserted) {
-            blst_p1 p;
-            if (auto e = decode_g1(p, commitments_bytes[k], indexed("commitments", k))) return *e;
             unique_bytes.push_back(commitments_bytes[k]);
-            unique_points.push_back(p);
+            unique_first.push_back(k);
         }
         commitment_indices[k] = it->second;
     }
+    std::vector<blst_p1> unique_points(unique_bytes.size());
+    std::optional<Error> commitment_error;
+    bool commitments_decoded = false;
+    const auto decode_commitments = [&] {
+        for (std::size_t i = 0; i < unique_bytes.size() && !commitment_error; i++)
+            commitment_error = decode_g1(unique_points[i], unique_bytes[i], indexed("commitments", unique_first[i]));
+        commitments_decoded = true;
+    };
 
+    // The spec's order of checks: the commitments, the cells, the proofs.
     std::vector<Fr> cosets_evals;
-    if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells", impl_->parallel_for())) return *e;
+    if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells", impl_->parallel_for_pieces(4))) {
+        decode_commitments();
+        return commitment_error ? *commitment_error : *e;
+    }
 
-    // Spec step 1, the challenge, hashes the input bytes only: it runs beside
-    // the proofs' decompression (its result is dropped if a check fails).
+    // Decompressing and subgroup-checking the proofs dominates. Many proofs
+    // are checked together (decode_proofs_batched), with the commitments'
+    // decoding (each a square root and a subgroup check: ~0.5 ms for 8) and
+    // spec step 1, the challenge, beside them: the challenge hashes the input
+    // bytes only (its result is dropped if a check fails). Otherwise, and
+    // whenever that finds a fault, proof by proof across the pool, so that
+    // the error is the lowest index's, as in a serial loop.
     std::optional<Fr> challenge;
     const auto hash = [&] {
         challenge = eip7594::compute_verify_cell_kzg_proof_batch_challenge(unique_bytes, commitment_indices,
                                                                            cell_indices, cells, proofs_bytes);
     };
-    // Decompressing and subgroup-checking the proofs dominates. Many proofs
-    // are checked together (decode_proofs_batched); otherwise, and whenever
-    // that finds a fault, proof by proof across the pool, so that the error
-    // is the lowest index's, as in a serial loop.
     std::vector<blst_p1> proofs(n);
-    if (!decode_proofs_batched(*impl_, proofs_bytes, proofs, hash)) {
+    const bool batched = decode_proofs_batched(*impl_, proofs_bytes, proofs, [&] {
+        decode_commitments();
+        hash();
+    });
+    if (!commitments_decoded) decode_commitments();
+    if (commitment_error) return *commitment_error;
+    if (!batched) {
         std::vector<std::optional<Error>> errors(n);
         impl_->parallel(n, [&](std::size_t k0, std::size_t k1) {
             for (std::size_t k = k0; k < k1; k++)

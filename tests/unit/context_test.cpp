@@ -427,6 +427,56 @@ TEST(Context, SingleVerificationErrorsComeInOrder) {
     }
 }
 
+// The cell batch decodes its distinct commitments beside the proofs (with
+// the challenge's hash) on a pool, but reports the spec's order: the
+// commitments, then the cells, then the proofs, each by its lowest index.
+// 128 cells, enough for the batched proof check; without a pool and on one.
+TEST(Context, CellBatchErrorsComeInOrder) {
+    kzg::ContextOptions pooled;
+    pooled.pool = std::make_shared<kzg::ThreadPool>(2);
+    auto with_pool = kzg::Context::mainnet(pooled);
+    ASSERT_TRUE(with_pool.ok()) << with_pool.message();
+    unit::Rng rng(0xce11);
+    auto blob = unit::random_blob(rng);
+    const auto nsub = unit::g1_not_in_subgroup();
+    kzg::KZGCommitment bad_c;
+    kzg::KZGProof bad_p;
+    std::copy(nsub.begin(), nsub.end(), bad_c.bytes.begin());
+    std::copy(nsub.begin(), nsub.end(), bad_p.bytes.begin());
+    for (const kzg::Context* ctx : {mainnet().get(), with_pool.value().get()}) {
+        ASSERT_NE(ctx, nullptr);
+        const auto c = ctx->blob_to_kzg_commitment(*blob);
+        const auto cp = ctx->compute_cells_and_kzg_proofs(*blob);
+        ASSERT_TRUE(c.ok() && cp.ok());
+        std::vector<kzg::KZGCommitment> commitments(kzg::CELLS_PER_EXT_BLOB, *c);
+        std::vector<std::uint64_t> indices(kzg::CELLS_PER_EXT_BLOB);
+        for (std::size_t k = 0; k < indices.size(); k++) indices[k] = k;
+        std::vector<kzg::Cell> cells = cp->cells;
+        std::vector<kzg::KZGProof> proofs = cp->proofs;
+        const auto where = [&] {
+            const auto r = ctx->verify_cell_kzg_proof_batch(commitments, indices, cells, proofs);
+            if (r.ok()) return std::string(*r ? "valid" : "invalid");
+            return r.error().argument + "[" + std::to_string(r.error().index.value_or(999)) + "]";
+        };
+        EXPECT_EQ(where(), "valid");
+        commitments[70] = bad_c;  // the second distinct commitment, first seen at 70
+        commitments[90] = bad_c;
+        std::fill(cells[3].bytes.begin(), cells[3].bytes.begin() + 32, 0xff);  // element 0 >= r
+        proofs[1] = bad_p;
+        proofs[100] = bad_p;
+        EXPECT_EQ(where(), "commitments[70]");
+        commitments[70] = commitments[90] = *c;
+        EXPECT_EQ(where(), "cells[3]");
+        cells[3] = cp->cells[3];
+        EXPECT_EQ(where(), "proofs[1]");
+        proofs[1] = cp->proofs[1];
+        EXPECT_EQ(where(), "proofs[100]");
+        proofs[100] = cp->proofs[100];
+        commitments[127] = bad_c;  // a bad commitment alone, after every proof
+        EXPECT_EQ(where(), "commitments[127]");
+    }
+}
+
 // The argument and element at fault are data too (Error::argument, index), so
 // that callers (kzgd's failures[]) never parse the message.
 TEST(Context, ErrorsCarryArgumentAndIndex) {

@@ -95,6 +95,39 @@ TEST(ThreadPool, WorkArrivesWhetherWorkersPollOrSleep) {
     }
 }
 
+// wake(): blocked workers leave the condition variable and poll again
+// (wakeups() counts them), block again once the poll ends, and still take
+// work afterwards; with no blocked worker it does nothing. (Waiting, not
+// spinning: on two busy cores a spinning test could hold the very core the
+// woken worker needs.)
+TEST(ThreadPool, WakeSendsBlockedWorkersBackToPolling) {
+    kzg::ThreadPool pool(2);
+    const auto wait_until = [](const auto& ready) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (!ready() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+        return ready();
+    };
+    ASSERT_TRUE(wait_until([&] { return pool.blocked() == 2; })) << "idle workers should block after their poll";
+    for (int round = 0; round < 3; round++) {
+        const std::size_t before = pool.wakeups();
+        pool.wake();
+        EXPECT_TRUE(wait_until([&] { return pool.wakeups() >= before + 2; }))
+            << "round " << round << ": " << pool.wakeups() - before << " of 2 workers woke";
+        ASSERT_TRUE(wait_until([&] { return pool.blocked() == 2; })) << "round " << round << ": workers should block again";
+    }
+    const std::size_t before = pool.wakeups();
+    std::atomic<int> sum{0};
+    pool.parallel_for(100, 3, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; i++) sum += static_cast<int>(i);
+    });
+    EXPECT_EQ(sum.load(), 4950);
+    EXPECT_EQ(pool.wakeups(), before) << "work is not a wake-up";
+    kzg::ThreadPool none(0);
+    none.wake();  // no workers: nothing to wake
+    EXPECT_EQ(none.wakeups(), 0u);
+}
+
 TEST(ThreadPool, StopFinishesRunningAndDropsQueued) {
     kzg::ThreadPool pool(1);
     std::latch running(1), release(1);
