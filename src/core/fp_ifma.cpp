@@ -44,12 +44,6 @@ struct alignas(64) ChordScratch {
 // bit says (mixed), for k < n.
 enum class Kind { kChord, kTangent, kMixed };
 
-KZG_IFMA inline F8 blend(__mmask8 take_b, const F8& a, const F8& b) {
-    F8 r;
-    for (int j = 0; j < 8; j++) r.v[j] = _mm512_mask_blend_epi64(take_b, a.v[j], b.v[j]);
-    return r;
-}
-
 template <Kind kKind>
 KZG_IFMA void affine_batch(AffineChordBatch& batch, std::size_t n) {
     if (n == 0) return;

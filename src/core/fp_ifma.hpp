@@ -127,6 +127,16 @@ struct IndexedAffineBatch {
 // subgroup). Requires cpu_has_ifma(). In fp12_cyclotomic_ifma.cpp.
 void fp12_cyclotomic_sqr_n_ifma(blst_fp12& a, unsigned n);
 
+// The window loop of g1_mul_batch (g1_mul_batch.cpp) for n points, one per
+// lane, with complete projective formulas and no inversion (in
+// g1_mul_ifma.cpp): out[i] = sum over windows j < `windows` of
+// 32^j ([d1[i * windows + j]] P_i + [d2[i * windows + j]] phi(P_i)), where
+// tab[i * 16 + m - 1] = [m] P_i and phi_tab[...] = phi([m] P_i) are finite,
+// canonical affine points and the digits lie in [-16, 16]. Requires
+// cpu_has_ifma().
+void g1_windows_ifma(blst_p1* out, std::size_t n, const blst_p1_affine* tab, const blst_p1_affine* phi_tab,
+                     const std::int8_t* d1, const std::int8_t* d2, std::size_t windows);
+
 // r[i] = a[i] * b[i] for i < n, the same values blst_fp_mul gives. Requires
 // cpu_has_ifma(). For tests and benchmarks of the kernel.
 void fp_mul_ifma(blst_fp* r, const blst_fp* a, const blst_fp* b, std::size_t n);

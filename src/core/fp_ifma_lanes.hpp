@@ -209,4 +209,11 @@ KZG_IFMA inline F8 cond_sub(const F8& a, const std::uint64_t* k) {
 // From [0, 4p) to canonical.
 KZG_IFMA inline F8 canonical(const F8& a) { return cond_sub(cond_sub(a, kC.p2), kC.p); }
 
+// Lane l from b where bit l of take_b is set, else from a.
+KZG_IFMA inline F8 blend(__mmask8 take_b, const F8& a, const F8& b) {
+    F8 r;
+    for (int j = 0; j < 8; j++) r.v[j] = _mm512_mask_blend_epi64(take_b, a.v[j], b.v[j]);
+    return r;
+}
+
 }  // namespace kzg::core::ifma

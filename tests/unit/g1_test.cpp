@@ -252,9 +252,12 @@ void expect_batch_matches(std::vector<blst_p1> points, const std::vector<Fr>& sc
     for (std::size_t i = 0; i < points.size(); i++) EXPECT_TRUE(g1_equal(points[i], want[i])) << "entry " << i;
 }
 
+// With IFMA, calls of up to 40 points run on the lanes (g1_mul_ifma.cpp) and
+// larger ones in affine lockstep: sizes on both sides of that line, and of
+// the lanes' groups of eight.
 TEST(G1MulBatch, RandomPointsAndScalars) {
     unit::Rng rng(0x61f0u);
-    for (std::size_t n : {std::size_t{1}, std::size_t{5}, std::size_t{64}}) {
+    for (std::size_t n : {1u, 5u, 8u, 9u, 17u, 40u, 41u, 64u}) {
         std::vector<blst_p1> pts(n);
         std::vector<Fr> sc(n);
         for (std::size_t i = 0; i < n; i++) {
@@ -289,6 +292,14 @@ TEST(G1MulBatch, EdgeScalarsAndPoints) {
     pts[6] = neg;
     pts[7] = g1_add(p, p);
     expect_batch_matches(pts, sc);
+    // The same cases three times over: 57 points, past the lanes' 40.
+    std::vector<blst_p1> pts3;
+    std::vector<Fr> sc3;
+    for (int k = 0; k < 3; k++) {
+        pts3.insert(pts3.end(), pts.begin(), pts.end());
+        sc3.insert(sc3.end(), sc.begin(), sc.end());
+    }
+    expect_batch_matches(pts3, sc3);
     // Everything trivial: nothing to multiply.
     std::vector<blst_p1> ids(3, g1_identity());
     expect_batch_matches(ids, {fr_one(), minus_one, fr_zero()});
