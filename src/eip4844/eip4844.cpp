@@ -51,12 +51,26 @@ Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const KZGComm
     constexpr std::string_view op = "compute_blob_kzg_proof";
     impl_->wake_pool();
     std::vector<Fr> poly(FIELD_ELEMENTS_PER_BLOB);
-    if (auto e = detail::decode_blob_phase(impl_->options, op, poly, blob, [&] {
-            blst_p1 commitment;
-            return decode_g1(commitment, commitment_bytes, "commitment");
-        }))
-        return *e;
-    const Fr z = eip4844::compute_challenge(blob, commitment_bytes);
+    Fr z;
+    {
+        // The blob beside the commitment and the challenge (which hashes
+        // bytes only); a bad blob is still reported before a bad commitment.
+        PhaseTimer t(impl_->options, op, "decode");
+        std::optional<Error> e[2];
+        impl_->parallel(2, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; i++) {
+                if (i == 0) {
+                    e[0] = detail::blob_to_polynomial(poly, blob, "blob");
+                } else {
+                    blst_p1 commitment;
+                    e[1] = decode_g1(commitment, commitment_bytes, "commitment");
+                    z = eip4844::compute_challenge(blob, commitment_bytes);
+                }
+            }
+        });
+        for (auto& err : e)
+            if (err) return *err;
+    }
     PhaseTimer msm(impl_->options, op, "msm");
     const blst_p1 proof = eip4844::compute_kzg_proof_impl(*impl_, poly, z, nullptr);
     msm.stop();

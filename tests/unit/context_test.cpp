@@ -383,7 +383,8 @@ TEST(Context, ErrorMessagesNameTheInput) {
 }
 
 // Single verifications decode their two points side by side on a pool (and
-// verify_blob_kzg_proof hashes the challenge beside them), but the error
+// verify_blob_kzg_proof hashes the challenge beside them; compute_blob_kzg_proof
+// decodes its blob beside its commitment and challenge), but the error
 // reported is still the first in the spec's order: for verify_kzg_proof the
 // arguments' order, for verify_blob_kzg_proof the blob, then the commitment,
 // then the proof. Checked without a pool and on one.
@@ -415,6 +416,8 @@ TEST(Context, SingleVerificationErrorsComeInOrder) {
         EXPECT_EQ(arg(ctx->verify_kzg_proof(*c, bad_fr, bad_fr, bad_p)), "z");
         EXPECT_EQ(arg(ctx->verify_kzg_proof(*c, zero, bad_fr, bad_p)), "y");
         EXPECT_EQ(arg(ctx->verify_kzg_proof(*c, zero, zero, bad_p)), "proof");
+        EXPECT_EQ(arg(ctx->compute_blob_kzg_proof(*bad, bad_c)), "blob");
+        EXPECT_EQ(arg(ctx->compute_blob_kzg_proof(*good, bad_c)), "commitment");
         EXPECT_EQ(arg(ctx->verify_blob_kzg_proof(*bad, bad_c, bad_p)), "blob");
         EXPECT_EQ(arg(ctx->verify_blob_kzg_proof(*good, bad_c, bad_p)), "commitment");
         EXPECT_EQ(arg(ctx->verify_blob_kzg_proof(*good, *c, bad_p)), "proof");
