@@ -114,6 +114,32 @@ std::shared_ptr<const kzg::Context> mainnet() {
     return ctx;
 }
 
+// The same on a pool of two workers, for the tests that split calls (and
+// then check them without a pool too).
+std::shared_ptr<const kzg::Context> pooled_mainnet() {
+    static const std::shared_ptr<const kzg::Context> ctx = [] {
+        kzg::ContextOptions options;
+        options.pool = std::make_shared<kzg::ThreadPool>(2);
+        auto r = kzg::Context::mainnet(options);
+        EXPECT_TRUE(r.ok()) << r.message();
+        return r.ok() ? r.value() : nullptr;
+    }();
+    return ctx;
+}
+
+// A commitment and a proof that decode onto the curve but not into G1.
+struct NotInG1 {
+    kzg::KZGCommitment commitment;
+    kzg::KZGProof proof;
+};
+NotInG1 not_in_g1() {
+    const auto nsub = unit::g1_not_in_subgroup();
+    NotInG1 out;
+    std::copy(nsub.begin(), nsub.end(), out.commitment.bytes.begin());
+    std::copy(nsub.begin(), nsub.end(), out.proof.bytes.begin());
+    return out;
+}
+
 // The mainnet setup's identity (README): sha256 of the compressed points
 // g1_lagrange (file order) || g2_monomial || g1_monomial.
 constexpr char kMainnetSetupSha256[] = "608ac720ba55fc77f65d155391020fc5b0501db266a3e360e734d6c0db0dfae3";
@@ -389,22 +415,14 @@ TEST(Context, ErrorMessagesNameTheInput) {
 // arguments' order, for verify_blob_kzg_proof the blob, then the commitment,
 // then the proof. Checked without a pool and on one.
 TEST(Context, SingleVerificationErrorsComeInOrder) {
-    kzg::ContextOptions pooled;
-    pooled.pool = std::make_shared<kzg::ThreadPool>(2);
-    auto with_pool = kzg::Context::mainnet(pooled);
-    ASSERT_TRUE(with_pool.ok()) << with_pool.message();
     unit::Rng rng(0x5eed);
     auto good = unit::random_blob(rng);
     auto bad = unit::random_blob(rng);
     std::fill(bad->bytes.begin() + 32 * 7, bad->bytes.begin() + 32 * 8, 0xff);  // element 7 >= r
-    const auto nsub = unit::g1_not_in_subgroup();
-    kzg::KZGCommitment bad_c;
-    kzg::KZGProof bad_p;
-    std::copy(nsub.begin(), nsub.end(), bad_c.bytes.begin());
-    std::copy(nsub.begin(), nsub.end(), bad_p.bytes.begin());
+    const auto [bad_c, bad_p] = not_in_g1();
     kzg::Bytes32 bad_fr;
     bad_fr.bytes.fill(0xff);  // >= r
-    for (const kzg::Context* ctx : {mainnet().get(), with_pool.value().get()}) {
+    for (const kzg::Context* ctx : {mainnet().get(), pooled_mainnet().get()}) {
         ASSERT_NE(ctx, nullptr);
         const auto c = ctx->blob_to_kzg_commitment(*good);
         ASSERT_TRUE(c.ok());
@@ -435,18 +453,10 @@ TEST(Context, SingleVerificationErrorsComeInOrder) {
 // commitments, then the cells, then the proofs, each by its lowest index.
 // 128 cells, enough for the batched proof check; without a pool and on one.
 TEST(Context, CellBatchErrorsComeInOrder) {
-    kzg::ContextOptions pooled;
-    pooled.pool = std::make_shared<kzg::ThreadPool>(2);
-    auto with_pool = kzg::Context::mainnet(pooled);
-    ASSERT_TRUE(with_pool.ok()) << with_pool.message();
     unit::Rng rng(0xce11);
     auto blob = unit::random_blob(rng);
-    const auto nsub = unit::g1_not_in_subgroup();
-    kzg::KZGCommitment bad_c;
-    kzg::KZGProof bad_p;
-    std::copy(nsub.begin(), nsub.end(), bad_c.bytes.begin());
-    std::copy(nsub.begin(), nsub.end(), bad_p.bytes.begin());
-    for (const kzg::Context* ctx : {mainnet().get(), with_pool.value().get()}) {
+    const auto [bad_c, bad_p] = not_in_g1();
+    for (const kzg::Context* ctx : {mainnet().get(), pooled_mainnet().get()}) {
         ASSERT_NE(ctx, nullptr);
         const auto c = ctx->blob_to_kzg_commitment(*blob);
         const auto cp = ctx->compute_cells_and_kzg_proofs(*blob);
