@@ -58,10 +58,14 @@ struct ContextImpl {
     }
 
     // Runs f(begin, end) over [0, n) in pieces on options.pool, or at once
-    // on the caller's thread without a pool.
-    void parallel(std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) const {
+    // on the caller's thread without a pool. More than one piece per thread
+    // (the threads take them one at a time) suits work with no cost per
+    // piece: a worker that wakes late (20-200 us here) leaves its share to
+    // the others.
+    void parallel(std::size_t n, const std::function<void(std::size_t, std::size_t)>& f,
+                  std::size_t pieces_per_thread = 1) const {
         if (options.pool && n > 1) {
-            options.pool->parallel_for(n, options.pool->size() + 1, f);
+            options.pool->parallel_for(n, pieces_per_thread * (options.pool->size() + 1), f);
         } else if (n) {
             f(0, n);
         }
@@ -95,19 +99,9 @@ struct ContextImpl {
         if (options.pool) options.pool->wake();
     }
     std::size_t parallelism() const { return options.pool ? options.pool->size() + 1 : 1; }
-    core::ParallelFor parallel_for() const {
-        return [this](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) { parallel(n, f); };
-    }
-    // The same cut into `per_thread` pieces per thread, which the threads
-    // take one at a time: for work with no cost per piece, so that a worker
-    // that wakes late (20-200 us here) leaves its share to the others.
-    core::ParallelFor parallel_for_pieces(std::size_t per_thread) const {
-        return [this, per_thread](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) {
-            if (options.pool && n > 1) {
-                options.pool->parallel_for(n, per_thread * (options.pool->size() + 1), f);
-            } else if (n) {
-                f(0, n);
-            }
+    core::ParallelFor parallel_for(std::size_t pieces_per_thread = 1) const {
+        return [this, pieces_per_thread](std::size_t n, const std::function<void(std::size_t, std::size_t)>& f) {
+            parallel(n, f, pieces_per_thread);
         };
     }
 

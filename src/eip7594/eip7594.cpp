@@ -130,7 +130,7 @@ bool decode_proofs_batched(const detail::ContextImpl& impl, std::span<const KZGP
         for (std::size_t k = k0; k < k1 && !fault.load(std::memory_order_relaxed); k++)
             if (core::g1_decode_affine_on_curve(points[k], bytes[k].data()) != core::PointStatus::kOk) fault = true;
     });
-    if (fault || core::g1_batch_in_g1(points, impl.parallel_for_pieces(4)) != core::SubgroupBatch::kAllInG1)
+    if (fault || core::g1_batch_in_g1(points, impl.parallel_for(4)) != core::SubgroupBatch::kAllInG1)
         return false;
     for (std::size_t k = 0; k < n; k++) {
         if (blst_p1_affine_is_inf(&points[k])) {
@@ -257,7 +257,7 @@ Result<bool> Context::verify_cell_kzg_proof_batch(std::span<const KZGCommitment>
 
     // The spec's order of checks: the commitments, the cells, the proofs.
     std::vector<Fr> cosets_evals;
-    if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells", impl_->parallel_for_pieces(4))) {
+    if (auto e = cells_to_cosets_evals(cosets_evals, cells, "cells", impl_->parallel_for(4))) {
         decode_commitments();
         return commitment_error ? *commitment_error : *e;
     }
