@@ -14,7 +14,6 @@
 // 8p) before it is multiplied. The comment on each line gives the bound.
 #include <immintrin.h>
 
-
 #include "core/fp_ifma.hpp"
 #include "core/fp_ifma_lanes.hpp"
 #include "core/g1.hpp"
