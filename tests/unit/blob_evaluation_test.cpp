@@ -4,8 +4,6 @@
 // its detection of non-canonical elements.
 #include <gtest/gtest.h>
 
-#include <kzg/thread_pool.hpp>
-
 #include "context/inputs.hpp"
 #include "eip4844/polynomial.hpp"
 #include "unit/unit_helpers.hpp"
@@ -14,28 +12,13 @@ namespace {
 
 using kzg::core::Fr;
 
-std::shared_ptr<const kzg::Context> mainnet() {
-    static const std::shared_ptr<const kzg::Context> ctx = [] {
-        auto r = kzg::Context::mainnet();
-        EXPECT_TRUE(r.ok()) << r.message();
-        return r.ok() ? r.value() : nullptr;
-    }();
-    return ctx;
-}
+using unit::mainnet;
 
-// On a pool of 3 threads the evaluation runs in 3 pieces of 682-683 pairs
-// (elements [0, 1364), [1364, 2730), [2730, 4096)), each reading its own
-// elements: the results and the element named must not depend on the cut.
-std::shared_ptr<const kzg::Context> pooled() {
-    static const std::shared_ptr<const kzg::Context> ctx = [] {
-        kzg::ContextOptions o;
-        o.pool = std::make_shared<kzg::ThreadPool>(2);
-        auto r = kzg::Context::mainnet(o);
-        EXPECT_TRUE(r.ok()) << r.message();
-        return r.ok() ? r.value() : nullptr;
-    }();
-    return ctx;
-}
+// pooled_mainnet(): on a pool of 3 threads the evaluation runs in 3 pieces
+// of 682-683 pairs (elements [0, 1364), [1364, 2730), [2730, 4096)), each
+// reading its own elements: the results and the element named must not
+// depend on the cut.
+using unit::pooled_mainnet;
 
 void set_element(kzg::Blob& blob, std::size_t i, std::uint8_t fill, std::uint8_t last) {
     std::fill(blob.bytes.begin() + 32 * i, blob.bytes.begin() + 32 * (i + 1), fill);
@@ -55,11 +38,11 @@ void expect_same_evaluation(const kzg::Blob& blob, const Fr& z, const char* what
     std::vector<Fr> poly(kzg::FIELD_ELEMENTS_PER_BLOB);
     ASSERT_FALSE(kzg::detail::blob_to_polynomial(poly, blob, "blob")) << what;
     const Fr want = kzg::eip4844::evaluate_polynomial_in_evaluation_form(kzg::detail::impl_of(*mainnet()), poly, z);
-    for (const auto& ctx : {mainnet(), pooled()}) {
+    for (const auto& ctx : {mainnet(), pooled_mainnet()}) {
         ASSERT_NE(ctx, nullptr);
         Fr got;
         ASSERT_FALSE(kzg::eip4844::evaluate_blob_in_evaluation_form(kzg::detail::impl_of(*ctx), blob, z, got)) << what;
-        EXPECT_TRUE(kzg::core::fr_equal(got, want)) << what << (ctx == pooled() ? " (pool)" : "");
+        EXPECT_TRUE(kzg::core::fr_equal(got, want)) << what << (ctx == pooled_mainnet() ? " (pool)" : "");
     }
 }
 
@@ -109,7 +92,7 @@ TEST(BlobEvaluation, MatchesSpecFormOffAndOnTheDomain) {
 
 TEST(BlobEvaluation, NamesTheFirstNonCanonicalElement) {
     ASSERT_NE(mainnet(), nullptr);
-    ASSERT_NE(pooled(), nullptr);
+    ASSERT_NE(pooled_mainnet(), nullptr);
     unit::Rng rng(0xbad5u);
     const Fr z = kzg::core::fr_from_u64(12345);
     // Elements at the pool's piece boundaries too (1363 | 1364, 2729 | 2730).
@@ -119,11 +102,11 @@ TEST(BlobEvaluation, NamesTheFirstNonCanonicalElement) {
             set_modulus_plus(*blob, i, delta);
             if (i != 4095) set_element(*blob, 4095, 0xff, 0xff);  // a later bad element is not the one named
             if (i < 2730) set_element(*blob, 2731, 0xff, 0xff);   // nor one in a later piece
-            for (const auto& ctx : {mainnet(), pooled()}) {
+            for (const auto& ctx : {mainnet(), pooled_mainnet()}) {
                 Fr y;
                 const auto bad = kzg::eip4844::evaluate_blob_in_evaluation_form(kzg::detail::impl_of(*ctx), *blob, z, y);
                 ASSERT_TRUE(bad.has_value()) << i;
-                EXPECT_EQ(*bad, i) << (ctx == pooled() ? "pool" : "no pool");
+                EXPECT_EQ(*bad, i) << (ctx == pooled_mainnet() ? "pool" : "no pool");
             }
         }
     }

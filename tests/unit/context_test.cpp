@@ -6,8 +6,6 @@
 #include <thread>
 #include <type_traits>
 
-#include <kzg/thread_pool.hpp>
-
 #include "soundness/sha256_oracle.hpp"
 #include "unit/unit_helpers.hpp"
 
@@ -102,30 +100,8 @@ template <class C>
 concept HasPublicImpl = requires(const C& c) { c.impl(); };
 static_assert(!HasPublicImpl<Context>);
 
-std::shared_ptr<const kzg::Context> fresh_mainnet() {
-    auto r = kzg::Context::mainnet();
-    EXPECT_TRUE(r.ok()) << r.message();
-    return r.ok() ? r.value() : nullptr;
-}
-
-// One context for the tests that only use it (building one takes a moment).
-std::shared_ptr<const kzg::Context> mainnet() {
-    static const std::shared_ptr<const kzg::Context> ctx = fresh_mainnet();
-    return ctx;
-}
-
-// The same on a pool of two workers, for the tests that split calls (and
-// then check them without a pool too).
-std::shared_ptr<const kzg::Context> pooled_mainnet() {
-    static const std::shared_ptr<const kzg::Context> ctx = [] {
-        kzg::ContextOptions options;
-        options.pool = std::make_shared<kzg::ThreadPool>(2);
-        auto r = kzg::Context::mainnet(options);
-        EXPECT_TRUE(r.ok()) << r.message();
-        return r.ok() ? r.value() : nullptr;
-    }();
-    return ctx;
-}
+using unit::mainnet;
+using unit::pooled_mainnet;
 
 // A commitment and a proof that decode onto the curve but not into G1.
 struct NotInG1 {
@@ -198,7 +174,7 @@ TEST(Context, MainnetLoads) {
     for (char c : hex) EXPECT_TRUE((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')) << hex;
     EXPECT_EQ(hex, kzg::hex_encode(std::span<const std::uint8_t>(ctx->setup_sha256()), false));
     // Stable: a second context, built independently, has the same identity.
-    auto again = fresh_mainnet();
+    auto again = unit::build_mainnet();
     ASSERT_NE(again, nullptr);
     EXPECT_NE(again.get(), ctx.get());
     EXPECT_EQ(again->setup_sha256_hex(), hex);

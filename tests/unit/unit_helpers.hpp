@@ -17,8 +17,30 @@
 
 #include "kzg/codec.hpp"
 #include "kzg/kzg.hpp"
+#include "kzg/thread_pool.hpp"
 
 namespace unit {
+
+// A mainnet context, on a pool of `pool_workers` threads (0: none).
+inline std::shared_ptr<const kzg::Context> build_mainnet(std::size_t pool_workers = 0) {
+    kzg::ContextOptions options;
+    if (pool_workers) options.pool = std::make_shared<kzg::ThreadPool>(pool_workers);
+    auto r = kzg::Context::mainnet(options);
+    EXPECT_TRUE(r.ok()) << r.message();
+    return r.ok() ? r.value() : nullptr;
+}
+
+// One context per test program for the tests that only use it (building one
+// takes a moment), and one on a pool of two workers for the tests that split
+// calls (and check them without a pool too).
+inline std::shared_ptr<const kzg::Context> mainnet() {
+    static const std::shared_ptr<const kzg::Context> ctx = build_mainnet();
+    return ctx;
+}
+inline std::shared_ptr<const kzg::Context> pooled_mainnet() {
+    static const std::shared_ptr<const kzg::Context> ctx = build_mainnet(2);
+    return ctx;
+}
 
 // The mainnet trusted_setup.txt, read once ("" when unreadable: the tests
 // that need it assert it is not empty).
