@@ -45,7 +45,7 @@ double median(std::vector<double> v) {
 struct Row {
     std::string name;
     double ours = 0, ref = 0;
-    double target = 0;  // ratio target, one thread
+    double target = 0;  // ratio target (0: none, as on a pool)
 };
 
 // Times ours() and ref() alternately (the order flips each round).
@@ -66,8 +66,8 @@ Row compare(const std::string& name, int iterations, double target, const std::f
 }
 
 // One function under test: kzgd's call on a given context, c-kzg's call,
-// its one-thread target and how many rounds of iterations it takes (the
-// short verifications take more).
+// its target against c-kzg (one thread; 0 on a pool: none) and how many
+// rounds of iterations it takes (the short verifications take more).
 struct Function {
     std::string name;
     int rounds = 1;
@@ -335,45 +335,47 @@ int main(int argc, char** argv) {
     };
 
     // The performance issue's targets (#16, against c-kzg 2.1.8): ratio of our median to
-    // c-kzg's, one thread; the two-thread column keeps the earlier targets.
-    auto T = [threads](double one, double two) { return threads > 1 ? two : one; };
+    // c-kzg's, both on one thread. On N threads the issue sets no ratio against
+    // c-kzg (which has no pool): its goal is the own-time table below, so the
+    // first table then prints the ratios without a target (T gives 0: none).
+    auto T = [threads](double one) { return threads > 1 ? 0.0 : one; };
     std::vector<Function> fns;
-    fns.push_back({"blob_to_kzg_commitment", 1, T(0.5, 0.25),
+    fns.push_back({"blob_to_kzg_commitment", 1, T(0.5),
         [&](const kzg::Context& c) { check(c.blob_to_kzg_commitment(blobs[0]).ok(), "ours commitment"); },
         [&] { check(api.blob_to_kzg_commitment(&c_out, cblobs, &s) == C_KZG_OK, "c-kzg commitment"); }});
-    fns.push_back({"compute_kzg_proof", 1, T(0.5, 0.3),
+    fns.push_back({"compute_kzg_proof", 1, T(0.5),
         [&](const kzg::Context& c) { check(c.compute_kzg_proof(blobs[0], z).ok(), "ours proof"); },
         [&] { check(api.compute_kzg_proof(&p_out, &y_out, cblobs, reinterpret_cast<const Bytes32*>(&z), &s) == C_KZG_OK, "c-kzg proof"); }});
-    fns.push_back({"compute_blob_kzg_proof", 1, T(0.5, 0.3),
+    fns.push_back({"compute_blob_kzg_proof", 1, T(0.5),
         [&](const kzg::Context& c) { check(c.compute_blob_kzg_proof(blobs[0], commitments[0]).ok(), "ours blob proof"); },
         [&] { check(api.compute_blob_kzg_proof(&p_out, cblobs, ccommit, &s) == C_KZG_OK, "c-kzg blob proof"); }});
-    fns.push_back({"verify_kzg_proof", 4, 0.65,
+    fns.push_back({"verify_kzg_proof", 4, T(0.65),
         [&](const kzg::Context& c) { check(*c.verify_kzg_proof(commitments[0], z, py.y, py.proof), "ours verify"); },
         [&] {
             check(api.verify_kzg_proof(&ok, ccommit, reinterpret_cast<const Bytes32*>(&z),
                                    reinterpret_cast<const Bytes32*>(&py.y), reinterpret_cast<const Bytes48*>(&py.proof),
                                    &s) == C_KZG_OK && ok, "c-kzg verify");
         }});
-    fns.push_back({"verify_blob_kzg_proof", 4, 0.6,
+    fns.push_back({"verify_blob_kzg_proof", 4, T(0.6),
         [&](const kzg::Context& c) { check(*c.verify_blob_kzg_proof(blobs[0], commitments[0], proofs[0]), "ours verify blob"); },
         [&] { check(api.verify_blob_kzg_proof(&ok, cblobs, ccommit, cproofs, &s) == C_KZG_OK && ok, "c-kzg verify blob"); }});
-    fns.push_back({"verify_blob_kzg_proof_batch (64)", 1, T(0.5, 0.35),
+    fns.push_back({"verify_blob_kzg_proof_batch (64)", 1, T(0.5),
         [&](const kzg::Context& c) { check(*c.verify_blob_kzg_proof_batch(blobs, commitments, proofs), "ours batch"); },
         [&] { check(api.verify_blob_kzg_proof_batch(&ok, cblobs, ccommit, cproofs, kBatch, &s) == C_KZG_OK && ok, "c-kzg batch"); }});
-    fns.push_back({"compute_cells", 1, T(0.45, 0.5),
+    fns.push_back({"compute_cells", 1, T(0.45),
         [&](const kzg::Context& c) { check(c.compute_cells(blobs[0]).ok(), "ours cells"); },
         [&] { check(api.compute_cells_and_kzg_proofs(out_cells.get(), nullptr, cblobs, &s) == C_KZG_OK, "c-kzg cells"); }});
-    fns.push_back({"compute_cells_and_kzg_proofs", 1, T(0.5, 0.25),
+    fns.push_back({"compute_cells_and_kzg_proofs", 1, T(0.5),
         [&](const kzg::Context& c) { check(c.compute_cells_and_kzg_proofs(blobs[0]).ok(), "ours cells+proofs"); },
         [&] { check(api.compute_cells_and_kzg_proofs(out_cells.get(), out_proofs.get(), cblobs, &s) == C_KZG_OK, "c-kzg cells+proofs"); }});
-    fns.push_back({"recover_cells_and_kzg_proofs (64 of 128)", 1, T(0.5, 0.25),
+    fns.push_back({"recover_cells_and_kzg_proofs (64 of 128)", 1, T(0.5),
         [&](const kzg::Context& c) { check(c.recover_cells_and_kzg_proofs(half_idx, half_cells).ok(), "ours recover"); },
         [&] {
             check(api.recover_cells_and_kzg_proofs(out_cells.get(), out_proofs.get(), half_idx.data(),
                                                reinterpret_cast<const Cell*>(half_cells.data()), half_idx.size(),
                                                &s) == C_KZG_OK, "c-kzg recover");
         }});
-    fns.push_back({"verify_cell_kzg_proof_batch (8 x 128)", 1, T(0.65, 0.35),
+    fns.push_back({"verify_cell_kzg_proof_batch (8 x 128)", 1, T(0.65),
         [&](const kzg::Context& c) { check(*c.verify_cell_kzg_proof_batch(cell_commitments, cell_indices, cells, cell_proofs), "ours cell batch"); },
         [&] {
             check(api.verify_cell_kzg_proof_batch(&ok, reinterpret_cast<const Bytes48*>(cell_commitments.data()),
@@ -384,7 +386,7 @@ int main(int argc, char** argv) {
     std::vector<Row> rows;
     for (const auto& fn : fns)
         rows.push_back(compare(fn.name, iterations * fn.rounds, fn.target, [&] { fn.ours(ctx); }, fn.ref));
-    rows.push_back({"Context ready, cold (ms)", our_load, ref_load, 1.0});
+    rows.push_back({"Context ready, cold (ms)", our_load, ref_load, 1.0});  // "no worse", on any pool
     api.free_trusted_setup(&s);
 
     // Issue #16's two-thread goal: each function at most 0.55 of its own one-thread time.
@@ -404,8 +406,13 @@ int main(int argc, char** argv) {
                     iterations);
         for (std::size_t i = 0; i < rows.size(); i++) {
             const auto& r = rows[i];
-            std::printf("%s{\"function\":\"%s\",\"kzgd_ms\":%.3f,\"ckzg_ms\":%.3f,\"ratio\":%.3f,\"target\":%.2f}",
-                        i ? "," : "", r.name.c_str(), r.ours, r.ref, r.ours / r.ref, r.target);
+            std::printf("%s{\"function\":\"%s\",\"kzgd_ms\":%.3f,\"ckzg_ms\":%.3f,\"ratio\":%.3f,\"target\":",
+                        i ? "," : "", r.name.c_str(), r.ours, r.ref, r.ours / r.ref);
+            if (r.target > 0) {
+                std::printf("%.2f}", r.target);
+            } else {
+                std::printf("null}");
+            }
         }
         std::printf("]");
         if (!scaling.empty()) {
@@ -427,8 +434,12 @@ int main(int argc, char** argv) {
     std::printf("| function | c-kzg ms | kzgd ms | ratio | target | met |\n|---|---:|---:|---:|---:|---|\n");
     for (const auto& r : rows) {
         const double ratio = r.ours / r.ref;
-        std::printf("| %s | %.2f | %.2f | %.2f | <= %.2f | %s |\n", r.name.c_str(), r.ref, r.ours, ratio, r.target,
-                    ratio <= r.target ? "yes" : "no");
+        if (r.target > 0) {
+            std::printf("| %s | %.2f | %.2f | %.2f | <= %.2f | %s |\n", r.name.c_str(), r.ref, r.ours, ratio, r.target,
+                        ratio <= r.target ? "yes" : "no");
+        } else {
+            std::printf("| %s | %.2f | %.2f | %.2f | - | - |\n", r.name.c_str(), r.ref, r.ours, ratio);
+        }
     }
     if (scaling.empty()) return 0;
     std::printf("\nkzgd on %u threads against kzgd on one (median of %d runs, rotated): the pooled call "
