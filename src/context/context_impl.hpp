@@ -70,6 +70,13 @@ struct ContextImpl {
             f(0, n);
         }
     }
+    // Runs a and b side by side on the pool (two tasks, a taken first), or a
+    // then b on the caller's thread without a pool.
+    void side_by_side(const std::function<void()>& a, const std::function<void()>& b) const {
+        parallel(2, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; i++) (i == 0 ? a : b)();
+        });
+    }
     // Runs `first` beside f over [0, n) cut into `slices` slices: slices + 1
     // tasks (first is task 0), which the pool's threads and the caller take
     // one at a time, so that work of unequal lengths ends together (give the

@@ -57,17 +57,12 @@ Result<KZGProof> Context::compute_blob_kzg_proof(const Blob& blob, const KZGComm
         // bytes only); a bad blob is still reported before a bad commitment.
         PhaseTimer t(impl_->options, op, "decode");
         std::optional<Error> e[2];
-        impl_->parallel(2, [&](std::size_t i0, std::size_t i1) {
-            for (std::size_t i = i0; i < i1; i++) {
-                if (i == 0) {
-                    e[0] = detail::blob_to_polynomial(poly, blob, "blob");
-                } else {
-                    blst_p1 commitment;
-                    e[1] = decode_g1(commitment, commitment_bytes, "commitment");
-                    z = eip4844::compute_challenge(blob, commitment_bytes);
-                }
-            }
-        });
+        impl_->side_by_side([&] { e[0] = detail::blob_to_polynomial(poly, blob, "blob"); },
+                            [&] {
+                                blst_p1 commitment;
+                                e[1] = decode_g1(commitment, commitment_bytes, "commitment");
+                                z = eip4844::compute_challenge(blob, commitment_bytes);
+                            });
         for (auto& err : e)
             if (err) return *err;
     }
@@ -88,19 +83,15 @@ void decode_commitment_and_proof(const detail::ContextImpl& ctx, blst_p1& commit
                                  const KZGCommitment& commitment_bytes, std::optional<Error>& commitment_error,
                                  blst_p1& proof, const KZGProof& proof_bytes, std::optional<Error>& proof_error,
                                  const std::function<void()>& beside = {}) {
-    const auto decode = [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; i++) {
-            if (i == 0) {
-                commitment_error = decode_g1(commitment, commitment_bytes, "commitment");
-            } else {
-                proof_error = decode_g1(proof, proof_bytes, "proof");
-            }
-        }
-    };
+    const std::function<void()> decode[2] = {
+        [&] { commitment_error = decode_g1(commitment, commitment_bytes, "commitment"); },
+        [&] { proof_error = decode_g1(proof, proof_bytes, "proof"); }};
     if (beside) {
-        ctx.parallel_beside(beside, 2, 2, decode);
+        ctx.parallel_beside(beside, 2, 2, [&](std::size_t i0, std::size_t i1) {
+            for (std::size_t i = i0; i < i1; i++) decode[i]();
+        });
     } else {
-        ctx.parallel(2, decode);
+        ctx.side_by_side(decode[0], decode[1]);
     }
 }
 

@@ -205,9 +205,7 @@ bool verify_kzg_proof_impl(const detail::ContextImpl& ctx, const blst_p1& commit
     // Miller loops side by side, one per pair, measured no faster than one
     // loop over both pairs on the 2-vCPU VM: each pays the 63 squarings.)
     blst_p1 terms[2];
-    ctx.parallel(2, [&](std::size_t i0, std::size_t i1) {
-        for (std::size_t i = i0; i < i1; i++) terms[i] = i == 0 ? core::g1_mul(proof, z) : ctx.g1_gen_table->mul(y);
-    });
+    ctx.side_by_side([&] { terms[0] = core::g1_mul(proof, z); }, [&] { terms[1] = ctx.g1_gen_table->mul(y); });
     const blst_p1 lhs = core::g1_add(core::g1_sub(commitment, terms[1]), terms[0]);
     return core::pairings_verify(lhs, *ctx.g2_gen_lines, proof, *ctx.g2_s_lines);
 }
