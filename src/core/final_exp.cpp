@@ -3,19 +3,30 @@
 #include <cstddef>
 #include <initializer_list>
 
+#include "core/fp12_compressed_pow.hpp"
 #include "core/fp_ifma.hpp"
 
 namespace kzg::core {
 
 namespace {
 
-void sqr_n(blst_fp12& a, unsigned n) { fp12_cyclotomic_sqr_n_ifma(a, n); }
+void sqr_n(blst_fp12& a, unsigned n) {
+    if (ifma_enabled()) {
+        fp12_cyclotomic_sqr_n_ifma(a, n);
+        return;
+    }
+    for (unsigned k = 0; k < n; k++) blst_fp12_cyclotomic_sqr(&a, &a);
+}
 
 void mul(blst_fp12& ret, const blst_fp12& a, const blst_fp12& b) { blst_fp12_mul(&ret, &a, &b); }
 
 // a^(z / 2) for blst's |z| = 0xd201000000010000, z negative: the chain of
 // raise_to_z_div_by_2 in blst's pairing.c, run by run.
+// Without IFMA the squarings go compressed (fp12_compressed_pow.hpp), 12
+// base-field products each instead of 18, unless a power cannot be
+// decompressed.
 void raise_to_z_div_by_2(blst_fp12& ret, const blst_fp12& a) {
+    if (!ifma_enabled() && cyclotomic_pow_z_div_2_compressed(ret, a)) return;
     ret = a;
     sqr_n(ret, 1);  // 0x2
     for (unsigned run : {2u, 3u, 9u, 32u, 15u}) {  // ..0xc, ..0x68, ..0xd200, ..0xd20100000000, ..0x6900800000008000
@@ -40,10 +51,6 @@ blst_fp12 conjugated(blst_fp12 a) {
 }  // namespace
 
 void final_exp(blst_fp12& ret, const blst_fp12& f) {
-    if (!ifma_enabled()) {
-        blst_final_exp(&ret, &f);
-        return;
-    }
     // blst's final_exp (pairing.c), step for step.
     blst_fp12 y0, y1, y2, y3, r;
     blst_fp12_inverse(&y2, &f);
