@@ -127,6 +127,11 @@ struct IndexedAffineBatch {
 // subgroup). Requires cpu_has_ifma(). In fp12_cyclotomic_ifma.cpp.
 void fp12_cyclotomic_sqr_n_ifma(blst_fp12& a, unsigned n);
 
+// The window layout that g1_mul_batch and g1_windows_ifma share: signed
+// digits of kG1MulWindowBits bits, tables of [1 .. kG1MulTable] P.
+inline constexpr unsigned kG1MulWindowBits = 5;
+inline constexpr std::size_t kG1MulTable = std::size_t{1} << (kG1MulWindowBits - 1);  // 16
+
 // The window loop of g1_mul_batch (g1_mul_batch.cpp) for n points, one per
 // lane, with complete projective formulas and no inversion (in
 // g1_mul_ifma.cpp): out[i] = sum over windows j < `windows` of

@@ -19,9 +19,10 @@ namespace {
 constexpr unsigned __int128 kLambda =
     (static_cast<unsigned __int128>(0xac45a4010001a402ull) << 64) | 0x00000000ffffffffull;
 
-constexpr unsigned kWindow = 5;
+constexpr unsigned kWindow = kG1MulWindowBits;  // 5 (shared with g1_mul_ifma.cpp)
 constexpr unsigned kWindows = 26;  // 26 * 5 = 130 bits: 128 and the last carry
-constexpr unsigned kTable = 1u << (kWindow - 1);  // multiples 1..16
+constexpr unsigned kTable = static_cast<unsigned>(kG1MulTable);  // multiples 1..16
+static_assert(kWindow * kWindows >= 129, "the windows must cover 128 bits and the last carry");
 constexpr std::size_t kLanePoints = 40;  // at most this many points go to the IFMA lanes
 
 // beta with (beta x, y) = [lambda](x, y) on G1: one of the two primitive cube

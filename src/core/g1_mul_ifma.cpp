@@ -24,8 +24,8 @@ namespace {
 
 using namespace ifma;
 
-constexpr std::size_t kTable = 16;  // [1..16] P per point, as in g1_mul_batch.cpp
-constexpr unsigned kWindowBits = 5;
+constexpr std::size_t kTable = kG1MulTable;  // [1..16] P per point
+constexpr unsigned kWindowBits = kG1MulWindowBits;
 
 KZG_IFMA inline F8 red2(const F8& a) { return cond_sub(a, kC.p2); }                   // [0, 4p) -> [0, 2p)
 KZG_IFMA inline F8 red4(const F8& a) { return cond_sub(cond_sub(a, kC.p4), kC.p2); }  // [0, 8p) -> [0, 2p)
